@@ -1,0 +1,197 @@
+"""The ``bordercompact`` command: parses arguments, calls the package API, shows progress."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bordercompact import __version__
+from bordercompact.harmonize.output import harmonize_into, validation_json
+from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
+from bordercompact.harmonize.pipeline import Progress as ProgressCallback
+from bordercompact.region.problems import InvalidRegionError, Problem, Severity
+from bordercompact.region.workspace import RunDirExistsError
+
+app = typer.Typer(
+    help="Negotiate and run joint climate-resilience initiatives across a border.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+#: Environment variable naming the demo region directory, for installs without the examples.
+DEMO_REGION_ENV = "BORDERCOMPACT_DEMO_REGION"
+
+RegionDir = Annotated[Path, typer.Argument(help="Region directory holding region.toml.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document (for scripts).")]
+QuietFlag = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"bordercompact {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """bordercompact: one picture of shared risk, a deal every party can accept, the compact."""
+
+
+@contextmanager
+def _progress(enabled: bool, what: str) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=None, step="")
+
+        def advance(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, step=label)
+
+        yield advance
+
+
+def _show_problems(problems: list[Problem], quiet: bool) -> None:
+    shown = [p for p in problems if not quiet or p.severity is Severity.ERROR]
+    if not shown:
+        return
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
+    table.add_column("", width=7)
+    table.add_column("where", ratio=2, overflow="fold")
+    table.add_column("found", ratio=2, overflow="fold")
+    table.add_column("expected", ratio=2, overflow="fold")
+    for p in shown:
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        table.add_row(
+            f"[{style}]{p.severity}[/]", f"{p.location}\n[dim]{p.code}[/]", p.found, p.expected
+        )
+    errors.print(table)
+
+
+def _summary(result: Harmonization) -> str:
+    n_errors, n_warnings = len(result.problems.errors), len(result.problems.warnings)
+    return f"{n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
+
+
+@app.command()
+def validate(region_dir: RegionDir, as_json: JsonFlag = False, quiet: QuietFlag = False) -> None:
+    """Check a region directory and report every problem at once (exit 1 on any error)."""
+    with _progress(not (quiet or as_json), "validating") as progress:
+        result = harmonize_region(region_dir, progress)
+    if as_json:
+        console.print_json(validation_json(result))
+    else:
+        _show_problems(result.problems.problems, quiet)
+        if not quiet:
+            verdict = "[green]valid[/]" if result.ok else "[red]not valid[/]"
+            console.print(f"{region_dir}: {verdict} ({_summary(result)})")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _harmonize(region_dir: Path, out: Path, overwrite: bool, as_json: bool, quiet: bool) -> Path:
+    try:
+        with _progress(not (quiet or as_json), "harmonizing") as progress:
+            result, run_dir = harmonize_into(
+                region_dir, out, overwrite=overwrite, progress=progress
+            )
+    except InvalidRegionError as exc:
+        if as_json:
+            console.print_json(json.dumps({"ok": False, "problems": exc.problems.to_list()}))
+        else:
+            _show_problems(exc.problems.problems, quiet)
+            errors.print(
+                f"[red]{region_dir}: not harmonized[/] ({len(exc.problems.errors)} errors); "
+                f"nothing was written to {out}"
+            )
+        raise typer.Exit(1) from None
+    except RunDirExistsError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    layers = {kind: len(frame) for kind, frame in result.layers.items()}
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {
+                    "ok": True,
+                    "run_dir": str(run_dir),
+                    "layers": layers,
+                    "rasters": sorted(result.rasters),
+                    "warnings": len(result.problems.warnings),
+                }
+            )
+        )
+    elif not quiet:
+        _show_problems(result.problems.warnings, quiet)
+        table = Table("layer", "features", title="harmonized layers")
+        for kind, count in sorted(layers.items()):
+            table.add_row(kind, f"{count:,}")
+        for name in sorted(result.rasters):
+            table.add_row(f"raster {name}", "grid")
+        console.print(table)
+        console.print(f"{_summary(result)}; results in [bold]{run_dir}[/]")
+        console.print(f"harmonization log: {run_dir / 'harmonization_log.md'}")
+    return run_dir
+
+
+@app.command()
+def harmonize(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Validate, then write every layer in the analysis CRS, SI units and region currency."""
+    _harmonize(region_dir, out, overwrite, as_json, quiet)
+
+
+def demo_region() -> Path:
+    """The bundled demo region: ``$BORDERCOMPACT_DEMO_REGION``, else the source tree's."""
+    if os.environ.get(DEMO_REGION_ENV):
+        return Path(os.environ[DEMO_REGION_ENV])
+    return Path(__file__).resolve().parents[2] / "examples" / "twin-rivers"
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the results go.")] = Path(
+        "demo-output"
+    ),
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Validate and harmonize the bundled Twin Rivers region and print where the results are."""
+    region = demo_region()
+    if not (region / "region.toml").is_file():
+        errors.print(
+            f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
+        )
+        raise typer.Exit(1)
+    run_dir = _harmonize(region, out, True, as_json, quiet)
+    if not as_json:
+        console.print(f"demo results: {run_dir}")

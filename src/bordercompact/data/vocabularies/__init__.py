@@ -1,0 +1,1 @@
+"""Shared vocabularies, one TOML file each."""

@@ -1,0 +1,1 @@
+"""Harmonization: every party's data into one CRS, set of units, currency and vocabulary."""

@@ -1,0 +1,87 @@
+"""Coordinate reference systems: parsing, the analysis CRS, and reprojection with pyproj."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyproj
+from pyproj.transformer import Transformer
+
+
+def analysis_crs_problem(crs: pyproj.CRS) -> str | None:
+    """Why ``crs`` cannot be the analysis CRS (areas and distances in metres), or None."""
+    if not crs.is_projected:
+        return f"{crs.name} is not projected"
+    unit = crs.axis_info[0].unit_name if crs.axis_info else ""
+    if unit not in ("metre", "meter"):
+        return f"{crs.name} is in {unit}"
+    return None
+
+
+@dataclass(frozen=True)
+class Reprojection:
+    """How a layer goes from its CRS to the analysis CRS; what the harmonization log shows."""
+
+    source: str
+    target: str
+    operation: str
+    accuracy_m: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "operation": self.operation,
+            "accuracy_m": self.accuracy_m,
+        }
+
+
+def crs_label(crs: pyproj.CRS) -> str:
+    authority = crs.to_authority()
+    return f"{authority[0]}:{authority[1]} ({crs.name})" if authority else crs.name
+
+
+def describe_reprojection(source: pyproj.CRS, target: pyproj.CRS) -> Reprojection:
+    """The operation pyproj picks (datum shifts included) and its stated accuracy.
+
+    geopandas' ``to_crs`` builds the same transformer (``always_xy``, best available
+    operation), so the description matches what is applied.
+    """
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+    accuracy = transformer.accuracy
+    return Reprojection(
+        source=crs_label(source),
+        target=crs_label(target),
+        operation=transformer.description or "none",
+        accuracy_m=None if accuracy is None or accuracy < 0 else float(accuracy),
+    )
+
+
+def outside_area_of_use(
+    crs: pyproj.CRS, x: np.ndarray, y: np.ndarray, margin_deg: float = 1.0
+) -> np.ndarray:
+    """Mask of coordinates that fall outside the area where ``crs`` is meant to be used.
+
+    Typical causes: the wrong CRS declared, or x and y swapped. Coordinates are taken to
+    longitude/latitude first; the area of use is widened by ``margin_deg`` degrees.
+    """
+    area = crs.area_of_use
+    if area is None or len(x) == 0:
+        return np.zeros(len(x), dtype=bool)
+    to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lon, lat = to_lonlat.transform(x, y, errcheck=False)
+    lon, lat = np.asarray(lon), np.asarray(lat)
+    west, south, east, north = area.bounds
+    if west > east:  # the area crosses the antimeridian
+        east += 360.0
+        lon = np.where(lon < west - margin_deg, lon + 360.0, lon)
+    inside = (
+        np.isfinite(lon)
+        & np.isfinite(lat)
+        & (lon >= west - margin_deg)
+        & (lon <= east + margin_deg)
+        & (lat >= south - margin_deg)
+        & (lat <= north + margin_deg)
+    )
+    return ~inside

@@ -1,0 +1,80 @@
+"""Geometry checks and repairs: empties, wrong types, invalid shapes (repaired and reported)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from bordercompact.region.kinds import geometry_family
+
+#: shapely's geometry type ids and their OGC names.
+GEOMETRY_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+@dataclass(frozen=True)
+class GeometryRepair:
+    feature: str
+    reason: str  # shapely's explanation of why the input was invalid
+
+
+@dataclass(frozen=True)
+class GeometryCheck:
+    geometry: gpd.GeoSeries  # with invalid geometries repaired
+    missing: np.ndarray  # positions with no geometry
+    empty: np.ndarray  # positions with an empty geometry
+    wrong_type: dict[str, np.ndarray]  # geometry type -> positions, for types the kind refuses
+    repairs: list[GeometryRepair]
+
+
+def check_geometries(
+    geometry: gpd.GeoSeries, feature_ids: np.ndarray, allowed_families: frozenset[str]
+) -> GeometryCheck:
+    """Find missing, empty and wrongly typed geometries and repair invalid ones.
+
+    Repairs use :func:`shapely.make_valid` (the OGC structure method), keeping only the
+    parts of the allowed family, so a self-touching polygon stays a (multi)polygon.
+    """
+    values = geometry.values
+    missing = np.flatnonzero(shapely.is_missing(values))
+    empty = np.flatnonzero(shapely.is_empty(values) & ~shapely.is_missing(values))
+    types = np.asarray(shapely.get_type_id(values))
+    wrong_type: dict[str, np.ndarray] = {}
+    present = types >= 0
+    for type_id in np.unique(types[present]):
+        name = GEOMETRY_TYPE_NAMES[int(type_id)]
+        if geometry_family(name) not in allowed_families:
+            wrong_type[name] = np.flatnonzero(types == type_id)
+    invalid = np.flatnonzero(present & ~shapely.is_empty(values) & ~shapely.is_valid(values))
+    repairs: list[GeometryRepair] = []
+    if len(invalid):
+        reasons = shapely.is_valid_reason(values[invalid])
+        fixed = shapely.make_valid(values[invalid])
+        fixed = np.array([_keep_family(g, allowed_families) for g in fixed], dtype=object)
+        values = values.copy()
+        values[invalid] = fixed
+        repairs = [
+            GeometryRepair(str(feature_ids[i]), str(r))
+            for i, r in zip(invalid, reasons, strict=True)
+        ]
+        geometry = gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
+    return GeometryCheck(geometry, missing, empty, wrong_type, repairs)
+
+
+def _keep_family(geometry: shapely.Geometry, families: frozenset[str]) -> shapely.Geometry:
+    """From a repaired geometry, keep the parts of the families the kind accepts."""
+    if geometry_family(geometry.geom_type) in families:
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if geometry_family(g.geom_type) in families]
+    return shapely.union_all(parts) if parts else geometry

@@ -1,0 +1,134 @@
+"""Reading a party's file as it was sent: any OGR vector format, GeoParquet, CSV points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import pyproj
+from pyarrow import csv as arrow_csv
+
+from bordercompact.region.manifest import Dataset
+from bordercompact.region.problems import ProblemLog
+
+
+def read_vector(
+    dataset: Dataset, path: Path, problems: ProblemLog
+) -> tuple[gpd.GeoDataFrame, pyproj.CRS] | None:
+    """The dataset's features with the party's own columns, and the CRS they are in.
+
+    The CRS is the file's own; ``crs`` in the manifest fills in where the file has none
+    and must agree with it where it has one. Returns None (with problems added) when the
+    file cannot be read or its CRS cannot be known.
+    """
+    where = {"layer": dataset.layer, "dataset": dataset.id}
+    if not path.exists():
+        problems.error(
+            "missing-file",
+            str(path),
+            "no such file",
+            f"the {dataset.kind} data of {dataset.id}",
+            **where,
+        )
+        return None
+    try:
+        frame = _read(dataset, path)
+    except _LayerMissingError as exc:
+        problems.error(
+            "missing-layer",
+            str(path),
+            f"no layer {dataset.layer!r} (layers: {exc.args[0]})",
+            "the layer named in the manifest",
+            **where,
+        )
+        return None
+    except _ColumnMissingError as exc:
+        problems.error(
+            "missing-column",
+            str(path),
+            f"no column {exc.args[0]!r}",
+            "the coordinate columns named by x_field/y_field",
+            **where,
+        )
+        return None
+    except Exception as exc:  # any reader failure is reported, naming the file
+        problems.error(
+            "unreadable-file",
+            str(path),
+            f"a file that cannot be read ({type(exc).__name__}: {exc})",
+            f"a readable {dataset.resolved_format} file",
+            **where,
+        )
+        return None
+    declared = pyproj.CRS.from_user_input(dataset.crs) if dataset.crs else None
+    own = frame.crs
+    if own is None and declared is None:
+        problems.error(
+            "missing-crs",
+            str(path),
+            "no CRS in the file and none in the manifest",
+            "crs = 'EPSG:…' in the dataset's manifest entry",
+            **where,
+        )
+        return None
+    if own is not None and declared is not None and not _same_crs(own, declared):
+        problems.error(
+            "crs-mismatch",
+            str(path),
+            f"the file in {own.to_string()} but the manifest says {dataset.crs}",
+            "the manifest's crs to match the file (or be left out)",
+            **where,
+        )
+        return None
+    crs = own if own is not None else declared
+    assert crs is not None
+    return frame.set_crs(crs, allow_override=True), crs
+
+
+class _LayerMissingError(LookupError):
+    pass
+
+
+class _ColumnMissingError(LookupError):
+    pass
+
+
+def _read(dataset: Dataset, path: Path) -> gpd.GeoDataFrame:
+    fmt = dataset.resolved_format
+    if fmt == "geoparquet":
+        return gpd.read_parquet(path)
+    if fmt == "csv":
+        return _read_csv_points(dataset, path)
+    if dataset.layer is not None:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if dataset.layer not in layers:
+            raise _LayerMissingError(", ".join(layers))
+    return gpd.read_file(path, layer=dataset.layer, engine="pyogrio", use_arrow=True)
+
+
+def _read_csv_points(dataset: Dataset, path: Path) -> gpd.GeoDataFrame:
+    # Ids are read as text so that leading zeros survive; other columns are typed by
+    # pyarrow and checked later against the role of their field.
+    text_columns = {dataset.id_field: pa.string()} if dataset.id_field else {}
+    table = arrow_csv.read_csv(
+        path, convert_options=arrow_csv.ConvertOptions(column_types=text_columns)
+    )
+    frame = table.to_pandas()
+    for column in (dataset.x_field, dataset.y_field):
+        if column not in frame.columns:
+            raise _ColumnMissingError(column)
+    x = pd.to_numeric(frame[dataset.x_field], errors="coerce")
+    y = pd.to_numeric(frame[dataset.y_field], errors="coerce")
+    geometry = gpd.points_from_xy(x, y)
+    geometry[(x.isna() | y.isna()).to_numpy()] = None
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
+
+
+def _same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
+    if a == b:
+        return True
+    authority_a, authority_b = a.to_authority(min_confidence=70), b.to_authority(min_confidence=70)
+    return authority_a is not None and authority_a == authority_b

@@ -1,0 +1,1 @@
+"""The region: its manifest, parties, dataset kinds, and the problems found in its inputs."""
