@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyproj
-from pyproj.transformer import Transformer
+from pyproj.transformer import Transformer, TransformerGroup
 
 
 def analysis_crs_problem(crs: pyproj.CRS) -> str | None:
@@ -42,13 +42,21 @@ def crs_label(crs: pyproj.CRS) -> str:
     return f"{authority[0]}:{authority[1]} ({crs.name})" if authority else crs.name
 
 
-def describe_reprojection(source: pyproj.CRS, target: pyproj.CRS) -> Reprojection:
-    """The operation pyproj picks (datum shifts included) and its stated accuracy.
+def describe_reprojection(
+    source: pyproj.CRS, target: pyproj.CRS, sample: tuple[float, float]
+) -> Reprojection:
+    """The operation PROJ applies at ``sample`` (a point of the layer, in ``source``
+    coordinates), datum shifts included, and its stated accuracy.
 
-    geopandas' ``to_crs`` builds the same transformer (``always_xy``, best available
-    operation), so the description matches what is applied.
+    geopandas' ``to_crs`` lets PROJ choose, per point, the most accurate operation whose
+    area of use holds the point; the same choice is made here from PROJ's ranked list.
     """
-    transformer = Transformer.from_crs(source, target, always_xy=True)
+    lon, lat = Transformer.from_crs(source, "EPSG:4326", always_xy=True).transform(*sample)
+    candidates = TransformerGroup(source, target, always_xy=True).transformers
+    transformer = next(
+        (t for t in candidates if t.area_of_use is None or _holds(t.area_of_use.bounds, lon, lat)),
+        candidates[0] if candidates else Transformer.from_crs(source, target, always_xy=True),
+    )
     accuracy = transformer.accuracy
     return Reprojection(
         source=crs_label(source),
@@ -56,6 +64,12 @@ def describe_reprojection(source: pyproj.CRS, target: pyproj.CRS) -> Reprojectio
         operation=transformer.description or "none",
         accuracy_m=None if accuracy is None or accuracy < 0 else float(accuracy),
     )
+
+
+def _holds(bounds: tuple[float, float, float, float], lon: float, lat: float) -> bool:
+    west, south, east, north = bounds
+    within_lon = west <= lon <= east if west <= east else (lon >= west or lon <= east)
+    return within_lon and south <= lat <= north
 
 
 def outside_area_of_use(

@@ -233,7 +233,10 @@ def _harmonize_vector(
         )
 
     geometry = geometry.to_crs(context.crs)
-    entry.reprojection = describe_reprojection(source_crs, context.crs).to_dict()
+    if len(anchors):
+        middle = len(anchors) // 2
+        sample = (float(shapely.get_x(anchors[middle])), float(shapely.get_y(anchors[middle])))
+        entry.reprojection = describe_reprojection(source_crs, context.crs, sample).to_dict()
 
     out = pd.DataFrame(index=source.index)
     parties = _parties(dataset, source, geometry, ids, context, file, where, entry)

@@ -146,6 +146,7 @@ def harmonize_raster(
         source_crs = own if own is not None else declared
         assert source_crs is not None
         band = source.read(dataset.band, masked=True).astype("float32")
+        left, bottom, right, top = source.bounds
         target_crs = RasterCrs.from_wkt(crs.to_wkt())
         transform, width, height = calculate_default_transform(
             RasterCrs.from_wkt(source_crs.to_wkt()),
@@ -170,7 +171,8 @@ def harmonize_raster(
     values[known] = conversion.apply(values[known]).astype("float32")
     entry.rows_in = int(band.count())
     entry.rows_out = int(known.sum())
-    entry.reprojection = describe_reprojection(source_crs, crs).to_dict()
+    centre = ((left + right) / 2, (bottom + top) / 2)
+    entry.reprojection = describe_reprojection(source_crs, crs, centre).to_dict()
     entry.units.append(
         {
             "field": "value",

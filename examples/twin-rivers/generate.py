@@ -1,0 +1,1245 @@
+"""Generate the synthetic "Twin Rivers" example region for bordercompact.
+
+Twin Rivers is fictional: two border cities on a meandering river (the US-Mexico
+border) in a 16 km x 16 km box centred on lon -99.5, lat 27.5.
+
+* ``riverton``   - City of Riverton (US), north-east bank. EPSG:2279 (NAD83 / Texas South,
+  US survey feet), USD at 2019 prices, sq ft, feet, acres, degF, mph, English labels.
+* ``ribera``     - Ciudad Ribera (MX), south-west bank. EPSG:6372 (Mexico ITRF2008 / LCC,
+  metres), MXN at 2020 prices, m2, metres, hectares, degC, km/h, Spanish labels and
+  Spanish column names.
+* ``commission`` - Twin Rivers Binational Water Commission, non-territorial: the river,
+  the international bridges, pumping stations, gauges and the terrain model, in
+  EPSG:4326 lon/lat, USD at 2022 prices, metres, English labels.
+
+Everything is built once in the analysis CRS (EPSG:32614, metres) from one seeded
+``numpy.random.Generator`` and only then converted to each party's own CRS, units,
+currency, column names and labels, because the point of the example is that
+bordercompact has to undo all of that. The two city boundaries are built from the same
+river centre-line vertices, so the only mismatch along the border is floating-point
+round-off from the datum/projection round trips.
+
+The hand-written ``region.toml`` beside this file is the manifest of what is written here,
+and ``README.md`` describes every file and field.
+
+Usage::
+
+    .venv/bin/python examples/twin-rivers/generate.py [--seed 20261127] [--out DIR]
+
+The output depends only on the seed. GDAL would stamp the current date into the
+GeoPackage ``gpkg_contents`` table and the shapefile's DBF header; both are pinned to
+``FIXED_DATE`` so that re-running gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import rasterio
+import shapely
+from pyproj import Transformer
+from rasterio.transform import from_origin
+from shapely.geometry import LineString, Polygon
+
+DEFAULT_SEED = 20261127
+FIXED_DATE = "2026-11-27"  # written where GDAL would otherwise write "today"
+
+ANALYSIS_CRS = "EPSG:32614"  # WGS 84 / UTM 14N: the region's analysis CRS
+PARTY_CRS = {"riverton": "EPSG:2279", "ribera": "EPSG:6372", "commission": "EPSG:4326"}
+SIDE = {"riverton": +1.0, "ribera": -1.0}  # sign of the river's left normal (NE bank = +)
+
+CENTRE_LONLAT = (-99.5, 27.5)
+HALF_SIZE_M = 8000.0  # the box is 16 km x 16 km
+RIVER_WIDTH_M = 85.0
+RIVER_STEP_M = 25.0  # vertex spacing of the centre line
+BUILDING_SETBACK_M = 100.0  # riparian strip/levee: no buildings closer to the centre line
+ROAD_SETBACK_M = 90.0  # no street nodes closer; bridges span the rest
+BLOCK_M = 250.0  # street-grid spacing
+N_BUILDINGS = {"riverton": 26_000, "ribera": 24_000}
+N_ZONES = {"riverton": 160, "ribera": 160}
+
+M_PER_FT = 0.3048  # international foot: SQFT and FFH_FT are pint's "ft"
+M2_PER_ACRE = 4046.8564224
+DEM_RES_DEG = 1.5 / 3600.0  # 1.5 arc-seconds, about 45 m
+NODATA = -9999.0
+
+# --------------------------------------------------------------------------------------
+# Party vocabularies. Each occupancy class: label, how many (``count`` exact, or ``share``
+# of what remains), where it stands, floor area (median, log-sd, min, max) in the party's
+# area unit, replacement cost per unit area at the party's price year, the fraction of
+# that cost lost in the most deprived areas (cheaper finishes), contents/structure ratio
+# (Hazus defaults), stories and their probabilities, first-floor-height range in the
+# party's length unit, earliest year built, and for multi-unit housing the floor area per
+# dwelling.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OccClass:
+    label: str
+    place: str  # "residential" | "commercial" | "industrial"
+    area: tuple[float, float, float, float]
+    cost: float
+    discount: float
+    contents: float
+    stories: tuple[tuple[int, ...], tuple[float, ...]]
+    ffh: tuple[float, float]
+    count: int = 0
+    share: float = 0.0
+    first_year: int = 1890
+    dwellings: bool = False  # counts toward households
+    unit_area: float = 0.0  # > 0: floor area per dwelling unit (apartments)
+
+
+US_CLASSES = [  # sq ft, USD 2019, ft
+    OccClass("Single Family", "residential", (1750, 0.30, 700, 5000), 142, 0.30, 0.5,
+             ((1, 2), (0.82, 0.18)), (0.5, 1.5), share=0.78, dwellings=True),
+    OccClass("Mobile Home", "residential", (1000, 0.20, 600, 1800), 62, 0.15, 0.5,
+             ((1,), (1.0,)), (2.0, 3.5), share=0.06, first_year=1960, dwellings=True),
+    OccClass("Multi Family", "residential", (9000, 0.70, 2400, 120000), 145, 0.25, 0.5,
+             ((2, 3, 4), (0.6, 0.3, 0.1)), (0.5, 1.5), share=0.06, dwellings=True,
+             unit_area=950),
+    OccClass("Retail", "commercial", (6000, 0.90, 1200, 150000), 120, 0.20, 1.0,
+             ((1, 2), (0.85, 0.15)), (0.5, 1.0), share=0.05),
+    OccClass("Office", "commercial", (9000, 0.90, 1500, 200000), 165, 0.20, 1.0,
+             ((1, 2, 3, 4, 6), (0.4, 0.3, 0.15, 0.1, 0.05)), (0.5, 1.0), share=0.02),
+    OccClass("Warehouse", "industrial", (25000, 0.80, 4000, 400000), 70, 0.10, 1.0,
+             ((1,), (1.0,)), (0.5, 1.0), share=0.02),
+    OccClass("Light Industrial", "industrial", (20000, 0.80, 4000, 250000), 95, 0.10, 1.5,
+             ((1, 2), (0.8, 0.2)), (0.5, 1.0), share=0.01),
+    OccClass("Hospital", "commercial", (180000, 0.40, 60000, 500000), 420, 0.0, 1.5,
+             ((3, 4, 6, 8), (0.3, 0.3, 0.25, 0.15)), (1.0, 2.0), count=4),
+    OccClass("School", "residential", (60000, 0.50, 15000, 250000), 210, 0.0, 1.0,
+             ((1, 2, 3), (0.55, 0.35, 0.1)), (0.5, 1.5), count=55),
+    OccClass("Church", "residential", (7000, 0.60, 1500, 40000), 150, 0.10, 1.0,
+             ((1,), (1.0,)), (0.5, 1.5), count=110),
+    OccClass("Government", "commercial", (20000, 0.70, 3000, 150000), 185, 0.0, 1.0,
+             ((1, 2, 3, 4), (0.4, 0.3, 0.2, 0.1)), (0.5, 1.5), count=35),
+    OccClass("Fire/Police", "residential", (9000, 0.40, 4000, 30000), 230, 0.0, 1.5,
+             ((1, 2), (0.6, 0.4)), (0.5, 1.5), count=14),
+]
+
+MX_CLASSES = [  # m2, MXN 2020, m
+    OccClass("Casa habitación", "residential", (105, 0.35, 45, 600), 11000, 0.35, 0.5,
+             ((1, 2), (0.7, 0.3)), (0.15, 0.6), share=0.60, dwellings=True),
+    OccClass("Vivienda de interés social", "residential", (48, 0.15, 32, 75), 8500, 0.10, 0.5,
+             ((1, 2), (0.75, 0.25)), (0.15, 0.4), share=0.22, first_year=1975,
+             dwellings=True),
+    OccClass("Departamentos", "residential", (900, 0.60, 250, 12000), 12500, 0.20, 0.5,
+             ((2, 3, 4, 5), (0.4, 0.35, 0.15, 0.1)), (0.15, 0.6), share=0.04,
+             dwellings=True, unit_area=75),
+    OccClass("Comercio", "commercial", (180, 0.90, 30, 15000), 12000, 0.30, 1.0,
+             ((1, 2), (0.75, 0.25)), (0.10, 0.4), share=0.08),
+    OccClass("Oficinas", "commercial", (600, 0.90, 80, 20000), 14500, 0.20, 1.0,
+             ((1, 2, 3, 4, 6), (0.4, 0.3, 0.15, 0.1, 0.05)), (0.10, 0.4), share=0.015),
+    OccClass("Bodega", "industrial", (1500, 0.90, 200, 40000), 6500, 0.10, 1.0,
+             ((1,), (1.0,)), (0.10, 0.4), share=0.02),
+    OccClass("Industria ligera", "industrial", (4000, 0.80, 500, 40000), 8500, 0.10, 1.5,
+             ((1, 2), (0.85, 0.15)), (0.10, 0.4), share=0.02),
+    OccClass("Industria pesada", "industrial", (12000, 0.70, 2000, 80000), 10500, 0.0, 1.5,
+             ((1,), (1.0,)), (0.10, 0.4), share=0.004),
+    OccClass("Hospital", "commercial", (12000, 0.50, 3000, 45000), 32000, 0.0, 1.5,
+             ((2, 3, 4, 6), (0.3, 0.3, 0.25, 0.15)), (0.30, 0.8), count=5),
+    OccClass("Escuela", "residential", (2500, 0.50, 600, 12000), 10000, 0.10, 1.0,
+             ((1, 2, 3), (0.5, 0.4, 0.1)), (0.15, 0.5), count=70),
+    OccClass("Templo", "residential", (450, 0.60, 100, 3000), 11000, 0.10, 1.0,
+             ((1,), (1.0,)), (0.20, 0.6), count=90),
+    OccClass("Gobierno", "commercial", (1500, 0.70, 200, 15000), 13000, 0.0, 1.0,
+             ((1, 2, 3), (0.5, 0.35, 0.15)), (0.20, 0.6), count=40),
+]
+
+# Street classes per party: label, speed (party unit), lane choices.
+ROAD_CLASSES = {
+    "riverton": {"motorway": ("Interstate", 65, (6,)), "arterial": ("Arterial", 45, (4, 6)),
+                 "collector": ("Collector", 35, (2, 4)), "local": ("Local", 30, (2,))},
+    "ribera": {"motorway": ("Autopista", 80, (4,)), "arterial": ("Avenida principal", 60, (4, 6)),
+               "collector": ("Avenida secundaria", 50, (2, 4)), "local": ("Calle local", 30, (2,))},
+}
+MOTORWAY_NAME = {"riverton": "I-47", "ribera": "Autopista Ribera–Monterrey"}
+GRID_ROTATION_DEG = {"riverton": 0.0, "ribera": 25.0}  # the older Mexican grid is skewed
+NODE_ID_BASE = {"riverton": 100_000, "ribera": 200_000}  # globally unique node ids
+
+US_STREETS = [
+    "Mesquite", "Santa Maria", "San Bernardo", "Convent", "Flores", "Salinas", "Zaragoza",
+    "Lincoln", "Washington", "Travis", "Victoria", "Guadalupe", "Hidalgo", "Matamoros",
+    "Moctezuma", "Bartlett", "McPherson", "Springfield", "Arkansas", "Louisiana", "Cedar",
+    "Willow", "Pecan", "Elm", "Palo Blanco", "Ash", "Brandon", "Clark", "Del Mar", "Shiloh",
+    "Loma Vista", "Wyoming", "Nebraska", "Dakota", "Ohio", "Kansas", "Tilden", "Logan",
+    "Meadow", "Cherry Hill", "Seymour", "Galveston", "Juarez", "Market", "Sanchez", "Aldama",
+    "Garden", "Bustamante", "Piedra", "Guatemala", "Vidaurri", "Santa Ursula", "Hendricks",
+    "Tejas", "Jarvis", "Malinche", "Sierra Vista", "Country Club", "Lake Shore", "Riverside",
+    "Anna", "Hillside", "Orchard", "Sunset", "Magnolia", "Laurel", "Bluebonnet", "Yucca",
+    "Huisache", "Ebony", "Cactus", "Prairie", "Chaparral", "Jacaman", "Calton", "Plum",
+    "Saunders", "Taylor", "Monterrey", "Coahuila", "Frost", "Harrison", "Monroe", "Madison",
+]
+MX_STREETS_U = [
+    "Hidalgo", "Morelos", "Juárez", "Guerrero", "Allende", "Aldama", "Matamoros", "Abasolo",
+    "Madero", "Zaragoza", "Ocampo", "Victoria", "Bravo", "Galeana", "Mina", "Degollado",
+    "Arteaga", "Comonfort", "Obregón", "Carranza", "Zapata", "Villa", "Cuauhtémoc", "Reforma",
+    "Independencia", "Constitución", "Revolución", "Colón", "Pino Suárez", "Lerdo de Tejada",
+    "Iturbide", "Nezahualcóyotl", "Ignacio Ramírez", "Leona Vicario", "Josefa Ortiz",
+    "Sor Juana", "Belisario Domínguez", "Lázaro Cárdenas", "Ruiz Cortines", "Venustiano Carranza",
+    "Mariano Escobedo", "Guadalupe Victoria", "Nicolás Bravo", "Francisco Javier Mina",
+    "Melchor Ocampo", "Gómez Farías", "Santos Degollado", "Jiménez", "Dr. Mier", "Padre Mier",
+    "Emiliano Carranza", "Héroes de Nacataz", "Maclovio Herrera", "Ejército Nacional",
+    "Luis Donaldo Colosio", "Tecnológico", "Universidad", "Insurgentes", "Vicente Suárez",
+    "Juan Escutia", "Fernando Montes de Oca", "Agustín Melgar", "Juan de la Barrera",
+    "Francisco Márquez", "Niños Héroes", "Montemayor", "González", "Canales", "Treviño",
+    "Garza", "Salinas", "Cavazos", "Longoria", "Villarreal", "Elizondo", "De la Fuente",
+    "Benavides", "Ramos Arizpe", "Madero Sur", "Anáhuac", "Ayuntamiento", "Paseo Colón",
+    "Río Bravo", "Río Conchos", "Río Salado", "Río San Juan",
+]
+MX_STREETS_V = [
+    "Tamaulipas", "Nuevo León", "Coahuila", "Chihuahua", "Sonora", "Durango", "Zacatecas",
+    "Jalisco", "Michoacán", "Oaxaca", "Puebla", "Veracruz", "Yucatán", "Campeche", "Tabasco",
+    "Chiapas", "Sinaloa", "Nayarit", "Colima", "Querétaro", "Hidalgo Norte", "Tlaxcala",
+    "Morelos Sur", "Aguascalientes", "Guanajuato", "San Luis Potosí", "Baja California",
+    "Quintana Roo", "Pino", "Nogal", "Mezquite", "Sauce", "Álamo", "Ébano", "Huizache",
+    "Encino", "Cedro", "Olivo", "Laurel", "Naranjo", "Limón", "Fresno", "Ciprés", "Palma",
+    "Magnolia", "Jacaranda", "Bugambilia", "Azalea", "Tulipán", "Gardenia", "Dalia",
+    "Orquídea", "Violeta", "Margarita", "Girasol", "Rosa", "Clavel", "Lirio", "Nardo",
+    "Jazmín", "Amapola", "Gladiola", "Camelia", "Azucena", "Alcatraz", "Begonia", "Petunia",
+    "Hortensia", "Lila", "Tabachín", "Framboyán", "Roble", "Sabino", "Ahuehuete", "Anacahuita",
+    "Retama", "Palo Verde", "Granado", "Durazno", "Manzano", "Guayabo", "Aguacate", "Mango",
+    "Nopal", "Maguey", "Biznaga",
+]
+
+# Facilities: party label, shared term (for the README/manifest), count, how to place.
+FACILITY_PLAN = {
+    "riverton": [
+        ("Hospital", 3, "core"), ("Clinic", 8, "population"), ("School", 30, "population"),
+        ("Emergency Shelter", 6, "population"), ("Cooling Center", 6, "population"),
+        ("Fire Station", 7, "spread"), ("Police Station", 3, "spread"),
+        ("Nursing Home", 3, "population"),
+        ("Electric Substation", 4, "spread"), ("Water Treatment Plant", 2, "upstream"),
+        ("Wastewater Treatment Plant", 2, "downstream"),
+    ],
+    "ribera": [
+        ("Hospital", 3, "core"), ("Clínica", 10, "population"), ("Escuela", 36, "population"),
+        ("Refugio temporal", 6, "population"), ("Centro de enfriamiento", 5, "population"),
+        ("Estación de bomberos", 5, "spread"), ("Comandancia de policía", 3, "spread"),
+        ("Asilo de ancianos", 2, "population"),
+        ("Subestación eléctrica", 4, "spread"), ("Planta potabilizadora", 2, "upstream"),
+        ("Planta de tratamiento de aguas residuales", 2, "downstream"),
+    ],
+}
+# Ribera keeps its utilities in a separate layer with a money field; Riverton keeps them
+# in the one facilities file.
+MX_INFRA_TYPES = {"Subestación eléctrica", "Planta potabilizadora",
+                  "Planta de tratamiento de aguas residuales"}
+
+# People the facility takes in at once (students, shelter spaces, patients...; 0 where
+# that makes no sense, as for fire stations and utilities) and beds: "all" = one per
+# place, a range, or none.
+FACILITY_CAPACITY = {
+    "Hospital": (60, 320, "all"), "Clinic": (30, 80, (0, 6)), "Clínica": (30, 80, (0, 6)),
+    "School": (350, 2200, None), "Escuela": (250, 1500, None),
+    "Emergency Shelter": (150, 900, None), "Refugio temporal": (100, 600, None),
+    "Cooling Center": (40, 250, None), "Centro de enfriamiento": (40, 200, None),
+    "Nursing Home": (60, 160, "all"), "Asilo de ancianos": (40, 120, "all"),
+}
+# Replacement values, in the party's currency at its price year. Riverton values every
+# facility (USD 2019); Ribera only its utilities (MXN 2020, layer "infraestructura").
+FACILITY_VALUE = {
+    "riverton": {
+        "Hospital": (80e6, 260e6), "Clinic": (2e6, 8e6), "School": (12e6, 70e6),
+        "Emergency Shelter": (5e6, 25e6), "Cooling Center": (2e6, 10e6),
+        "Fire Station": (3e6, 8e6), "Police Station": (5e6, 15e6), "Nursing Home": (8e6, 20e6),
+        "Electric Substation": (8e6, 25e6), "Water Treatment Plant": (40e6, 120e6),
+        "Wastewater Treatment Plant": (30e6, 100e6)},
+    "ribera": {
+        "Subestación eléctrica": (80e6, 250e6), "Planta potabilizadora": (300e6, 900e6),
+        "Planta de tratamiento de aguas residuales": (200e6, 700e6)},
+}
+
+US_PEOPLE = [
+    "Lincoln", "Washington", "Jefferson", "Sam Houston", "Stephen F. Austin", "Lamar", "Bowie",
+    "Crockett", "Travis", "Lorenzo de Zavala", "Benavides", "Kennedy", "Roosevelt", "Eisenhower",
+    "Franklin", "Hamilton", "Madison", "Monroe", "Jose A. Navarro", "Juan Seguin", "Cesar Chavez",
+    "Dolores Huerta", "Sor Juana", "Ruiz", "Garcia", "Trevino", "Villarreal", "Rodriguez",
+    "Gonzalez", "Salinas", "Cuellar", "Martin", "Nixon", "Alexander", "Barbara Jordan",
+    "Sally Ride", "Amelia Earhart", "Helen Keller", "Clara Barton", "Thurgood Marshall",
+    "Hector P. Garcia", "Emma Tenayuca", "Santa Rita", "Las Palmas", "Mesquite Park",
+    "Heights", "Riverside", "Northtown", "Del Mar", "Eastwoods",
+]
+MX_PEOPLE = [
+    "Benito Juárez", "Miguel Hidalgo", "José María Morelos", "Vicente Guerrero", "Ignacio Allende",
+    "Josefa Ortiz de Domínguez", "Leona Vicario", "Sor Juana Inés de la Cruz", "Niños Héroes",
+    "Emiliano Zapata", "Francisco I. Madero", "Venustiano Carranza", "Lázaro Cárdenas",
+    "Gabriela Mistral", "Justo Sierra", "José Vasconcelos", "Ignacio Zaragoza",
+    "Mariano Escobedo", "Guadalupe Victoria", "Lucio Blanco", "Alfonso Reyes", "Octavio Paz",
+    "Amado Nervo", "Rosario Castellanos", "Jaime Torres Bodet", "Cuauhtémoc", "Nezahualcóyotl",
+    "Ricardo Flores Magón", "Belisario Domínguez", "Melchor Ocampo", "Valentín Gómez Farías",
+    "Francisco Villa", "Álvaro Obregón", "Carmen Serdán", "Hermanos Serdán",
+    "Héroes de la Independencia", "Revolución Mexicana", "Constitución de 1917",
+    "Margarita Maza", "Elena Garro", "Frida Kahlo", "Diego Rivera", "Juan Rulfo",
+]
+FIXED_NAMES = {
+    "Hospital@riverton": ["Riverton Regional Medical Center", "Doctors Hospital of Riverton",
+                          "St. Agnes Memorial Hospital"],
+    "Clinic": ["Eastside Community Health Clinic", "Northtown Family Clinic",
+               "Riverton Heights Medical Clinic", "Gateway Community Health Center",
+               "Del Mar Urgent Care", "Southside Family Health Center",
+               "Las Palmas Pediatric Clinic", "Riverton VA Outpatient Clinic"],
+    "Emergency Shelter": ["Riverton Civic Center", "Northtown Recreation Center",
+                          "Riverton Convention Center", "Heights Community Center",
+                          "First Baptist Church Fellowship Hall", "Fairgrounds Exhibit Hall"],
+    "Cooling Center": ["Riverton Main Library", "Santo Niño Branch Library",
+                       "Northtown Senior Center", "Eastside Recreation Center",
+                       "Heights Branch Library", "Las Palmas Recreation Center"],
+    "Police Station": ["Riverton Police Headquarters", "Riverton Police North Substation",
+                       "Riverton Police East Substation"],
+    "Nursing Home": ["Mesquite Gardens Nursing and Rehabilitation", "Sunset Haven Care Center",
+                     "Rio Vista Senior Living"],
+    "Electric Substation": ["North Riverton Substation", "East Loop Substation",
+                            "Heights Substation", "Airport Substation"],
+    "Water Treatment Plant": ["Jefferson Street Water Treatment Plant",
+                              "Northwest Water Treatment Plant"],
+    "Wastewater Treatment Plant": ["South Riverton Wastewater Treatment Plant",
+                                   "Mesquite Creek Wastewater Treatment Plant"],
+    "Hospital@ribera": ["Hospital General de Ciudad Ribera",
+                        "Hospital General de Zona No. 11 (IMSS)",
+                        "Hospital Materno Infantil de Ribera"],
+    "Clínica": ["Centro de Salud Urbano Colonia Centro", "Unidad de Medicina Familiar No. 34 (IMSS)",
+                "Unidad de Medicina Familiar No. 45 (IMSS)", "Clínica Hospital ISSSTE Ribera",
+                "Centro de Salud Colonia Hidalgo", "Centro de Salud Colonia Las Palmas",
+                "Centro de Salud Colonia Buenavista", "Centro de Salud Colonia Solidaridad",
+                "Centro de Salud Colonia Voluntad y Trabajo", "Cruz Roja Mexicana, Delegación Ribera"],
+    "Refugio temporal": ["Albergue Gimnasio Municipal", "Refugio Temporal DIF Ribera",
+                         "Albergue Escuela Secundaria Técnica No. 3", "Refugio Temporal Centro Cívico",
+                         "Albergue Parroquia San José", "Refugio Temporal Colonia Hidalgo"],
+    "Centro de enfriamiento": ["Biblioteca Pública Municipal", "Centro Comunitario Colonia Las Palmas",
+                               "Casa de la Cultura de Ribera", "Centro de Desarrollo Comunitario Sur",
+                               "Unidad Deportiva Norte"],
+    "Comandancia de policía": ["Comandancia Central de Policía", "Comandancia de Policía Poniente",
+                               "Comandancia de Policía Sur"],
+    "Asilo de ancianos": ["Asilo de Ancianos San Vicente de Paúl", "Casa Hogar del Adulto Mayor DIF"],
+    "Subestación eléctrica": ["Subestación Ribera Norte", "Subestación Ribera Poniente",
+                              "Subestación Parque Industrial", "Subestación Las Torres"],
+    "Planta potabilizadora": ["Planta Potabilizadora El Centenario", "Planta Potabilizadora Sur"],
+    "Planta de tratamiento de aguas residuales": [
+        "Planta de Tratamiento de Aguas Residuales Oriente",
+        "Planta de Tratamiento de Aguas Residuales Sur"],
+}
+
+# International bridges: position along the river (fraction of its length), commission
+# label, lanes, speed (km/h). Bridge III carries the motorways of both cities.
+BRIDGES = [
+    (0.47, "International Bridge I (Old Town)", "Arterial", 4, 40),
+    (0.56, "International Bridge II (Friendship Bridge)", "Arterial", 4, 50),
+    (0.28, "International Bridge III (Commerce Bridge)", "Highway", 8, 60),
+]
+MOTORWAY_BRIDGE = 2  # index into BRIDGES
+
+
+# --------------------------------------------------------------------------------------
+# Geometry of the region
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    box: Polygon
+    river: LineString  # centre line from the west edge (NW) to the south edge (SE)
+    cities: dict[str, Polygon]
+    channel: Polygon  # the wetted channel (river.buffer(width/2)) inside the box
+
+
+def make_box() -> Polygon:
+    """The 16 km box in EPSG:32614, centred (to 10 m) on lon -99.5, lat 27.5."""
+    to_utm = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True)
+    xc, yc = (round(v, -1) for v in to_utm.transform(*CENTRE_LONLAT))
+    return shapely.box(xc - HALF_SIZE_M, yc - HALF_SIZE_M, xc + HALF_SIZE_M, yc + HALF_SIZE_M)
+
+
+def resample_by_length(pts: np.ndarray, step: float) -> np.ndarray:
+    """Evenly spaced vertices along a polyline, keeping both end points exactly."""
+    cum = np.r_[0.0, np.cumsum(np.hypot(*np.diff(pts, axis=0).T))]
+    t = np.linspace(0.0, cum[-1], int(math.ceil(cum[-1] / step)) + 1)
+    out = np.column_stack([np.interp(t, cum, pts[:, 0]), np.interp(t, cum, pts[:, 1])])
+    out[0], out[-1] = pts[0], pts[-1]
+    return out
+
+
+def make_river(rng: np.random.Generator, box: Polygon) -> LineString:
+    """A meandering centre line from the west edge near the NW corner to the south edge
+    near the SE corner.
+
+    The line is an offset curve over a straight NW-SE axis: a sum of three sine waves
+    tapered to zero at both ends so that the end points sit exactly on the box edges.
+    Being a graph over its axis it cannot self-intersect; a draw that leaves the box is
+    redrawn (deterministically, from the same generator).
+    """
+    xmin, ymin, xmax, ymax = box.bounds
+    a = np.array([xmin, ymax - 1000.0])
+    b = np.array([xmax - 1000.0, ymin])
+    normal = np.array([1.0, 1.0]) / math.sqrt(2.0)  # towards the NE (Riverton) bank
+    s = np.linspace(0.0, 1.0, 4001)[:, None]
+    while True:
+        amps = np.array([600.0, 250.0, 90.0]) * rng.uniform(0.8, 1.2, 3)
+        freqs = np.array([4.0, 9.0, 17.0]) * rng.uniform(0.85, 1.15, 3)
+        phases = rng.uniform(0.0, 2.0 * math.pi, 3)
+        offset = np.sin(math.pi * s[:, 0]) * (amps * np.sin(2 * math.pi * freqs * s + phases)).sum(1)
+        pts = a + s * (b - a) + offset[:, None] * normal
+        pts[-1] = b  # sin(pi) is 1e-16, not 0
+        line = LineString(resample_by_length(pts, RIVER_STEP_M))
+        # the river must cross the box once, touching its edge only at the two ends
+        if box.covers(line) and len(shapely.get_parts(line.intersection(box.exterior))) == 2:
+            return line
+
+
+def make_frame(rng: np.random.Generator) -> Frame:
+    """Box, river and the two cities. Both city rings reuse the very same centre-line
+    vertices, so the border matches exactly in the analysis CRS."""
+    box = make_box()
+    river = make_river(rng, box)
+    xmin, ymin, xmax, ymax = box.bounds
+    line = np.asarray(river.coords)
+    ne = Polygon(np.vstack([line, [[xmax, ymin], [xmax, ymax], [xmin, ymax]]]))
+    sw = Polygon(np.vstack([line, [[xmin, ymin]]]))
+    cities = {"riverton": shapely.geometry.polygon.orient(ne), "ribera": shapely.geometry.polygon.orient(sw)}
+    assert all(c.is_valid for c in cities.values())
+    channel = river.buffer(RIVER_WIDTH_M / 2, cap_style="flat").intersection(box)
+    return Frame(box, river, cities, channel)
+
+
+def river_point(river: LineString, frac: float) -> tuple[np.ndarray, np.ndarray]:
+    """Point at a fraction of the river's length and the unit normal towards the NE bank
+    (from the tangent over +-300 m, so that small wiggles do not tilt it)."""
+    d = frac * river.length
+    p, a, b = (np.array(river.interpolate(x).coords[0])
+               for x in (d, max(d - 300, 0), min(d + 300, river.length)))
+    t = (b - a) / np.hypot(*(b - a))
+    return p, np.array([-t[1], t[0]])
+
+
+def contains(region, xy: np.ndarray) -> np.ndarray:
+    return shapely.contains_xy(region, xy[:, 0], xy[:, 1])
+
+
+# --------------------------------------------------------------------------------------
+# City plans: where the people, the jobs and the poverty are
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CityPlan:
+    party: str
+    city: Polygon
+    land: Polygon  # where buildings may stand
+    core: np.ndarray  # the old riverside centre
+    subcentres: np.ndarray
+    parks: np.ndarray  # industrial parks
+    motorway_dir: np.ndarray  # unit vector from bridge III into the city along the grid
+    core_weight: float
+    periphery_weight: float
+    bumps: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
+
+    def deprivation(self, xy: np.ndarray) -> np.ndarray:
+        """Latent deprivation in [0, 1]: high in the old core and (in Ribera above all) on
+        the unserviced periphery, plus smooth seeded bumps so that neighbouring zones are
+        alike. Drives income, poverty, renting, building quality, household size."""
+        r = np.hypot(*(xy - self.core).T)
+        centres, sigmas, amps = self.bumps
+        d2 = ((xy[:, None, :] - centres[None]) ** 2).sum(-1)
+        noise = (amps * np.exp(-d2 / (2 * sigmas**2))).sum(1)
+        raw = (0.2 + self.core_weight * np.exp(-((r / 2200) ** 2))
+               + self.periphery_weight * np.clip((r - 3500) / 5000, 0, 1) + noise)
+        return np.clip(raw, 0.0, 1.0)
+
+    def old_age(self, xy: np.ndarray) -> np.ndarray:
+        """In [0, 1]: how much of the old town a place is (older housing and residents)."""
+        return np.exp(-((np.hypot(*(xy - self.core).T) / 3000) ** 2))
+
+
+def grid_axes(party: str) -> tuple[np.ndarray, np.ndarray]:
+    th = math.radians(GRID_ROTATION_DEG[party])
+    return np.array([math.cos(th), math.sin(th)]), np.array([-math.sin(th), math.cos(th)])
+
+
+def away_from_river(party: str, normal_ne: np.ndarray) -> np.ndarray:
+    """The grid direction (+-u, +-v) that leads most directly away from the river."""
+    u, v = grid_axes(party)
+    dirs = np.array([u, -u, v, -v])
+    return dirs[np.argmax(dirs @ (SIDE[party] * normal_ne))]
+
+
+def make_plans(rng: np.random.Generator, frame: Frame) -> dict[str, CityPlan]:
+    plans = {}
+    p_core, n_core = river_point(frame.river, 0.5)
+    p_m, n_m = river_point(frame.river, BRIDGES[MOTORWAY_BRIDGE][0])
+    for party, city in frame.cities.items():
+        side = SIDE[party]
+        land = (city.difference(frame.river.buffer(BUILDING_SETBACK_M))
+                .intersection(frame.box.buffer(-20.0)))
+        shapely.prepare(land)
+        core = p_core + side * 1000.0 * n_core  # old town: 1 km from the old bridges
+        assert contains(land, core[None])[0]
+        # suburban subcentres 3-7 km from the core, anywhere on this bank
+        subs = []
+        while len(subs) < 3:
+            q = rng.uniform(frame.box.bounds[:2], frame.box.bounds[2:])
+            if contains(land, q[None])[0] and 3000 < np.hypot(*(q - core)) < 7000:
+                subs.append(q)
+        # industrial parks along the motorway from bridge III, 2.5 and 4.5 km out
+        mdir = away_from_river(party, n_m)
+        start = p_m + side * 300.0 * n_m
+        parks = np.array([start + 2500.0 * mdir, start + 4500.0 * mdir])
+        parks = parks[contains(land, parks)]
+        centres = rng.uniform(frame.box.bounds[:2], frame.box.bounds[2:], (8, 2))
+        bumps = (centres, rng.uniform(700, 2000, 8), rng.uniform(-0.25, 0.25, 8))
+        weights = {"riverton": (0.55, 0.15), "ribera": (0.35, 0.55)}[party]
+        plans[party] = CityPlan(party, city, land, core, np.array(subs), parks, mdir,
+                                *weights, bumps)
+    return plans
+
+
+def sample_points(rng: np.random.Generator, n: int, mixture: list, region,
+                  bounds: tuple) -> np.ndarray:
+    """n points from a mixture of (weight, centre, sigma) Gaussians - centre None means
+    uniform over bounds - keeping only those inside region (rejection sampling)."""
+    weights = np.array([w for w, _, _ in mixture], dtype=float)
+    weights /= weights.sum()
+    out, have = [], 0
+    while have < n:
+        m = 2 * (n - have) + 100
+        comp = rng.choice(len(mixture), size=m, p=weights)
+        xy = np.empty((m, 2))
+        for k, (_, centre, sigma) in enumerate(mixture):
+            sel = comp == k
+            if centre is None:
+                xy[sel] = rng.uniform(bounds[:2], bounds[2:], (sel.sum(), 2))
+            else:
+                xy[sel] = centre + rng.normal(0.0, sigma, (sel.sum(), 2))
+        xy = xy[contains(region, xy)]
+        out.append(xy)
+        have += len(xy)
+    return np.vstack(out)[:n]
+
+
+def placement_mixture(plan: CityPlan, place: str) -> list:
+    subs = [(1.0 / len(plan.subcentres), c) for c in plan.subcentres]
+    if place == "residential":
+        return ([(0.30, plan.core, 1500.0)] + [(0.45 * w, c, 1000.0) for w, c in subs]
+                + [(0.25, None, 0.0)])
+    if place == "commercial":
+        return ([(0.45, plan.core, 900.0)] + [(0.40 * w, c, 700.0) for w, c in subs]
+                + [(0.15, None, 0.0)])
+    parks = [(0.75 / len(plan.parks), c, 700.0) for c in plan.parks]
+    return parks + [(0.25, None, 0.0)]
+
+
+# --------------------------------------------------------------------------------------
+# Buildings
+# --------------------------------------------------------------------------------------
+
+
+def make_buildings(rng: np.random.Generator, plan: CityPlan, classes: list[OccClass],
+                   n_total: int, bounds: tuple, last_year: int) -> pd.DataFrame:
+    """Building points with attributes in the party's own units and prices.
+
+    Returns one row per building: x, y (analysis CRS), label, area, stories, ffh, year,
+    value, contents, units (dwelling units, 0 for non-residential), dep (latent
+    deprivation at the building, kept for the census aggregation).
+    """
+    fixed = sum(c.count for c in classes)
+    shares = np.array([c.share for c in classes])
+    counts = rng.multinomial(n_total - fixed, shares / shares.sum()) + [c.count for c in classes]
+    parts = []
+    for cls, n in zip(classes, counts):
+        xy = sample_points(rng, int(n), placement_mixture(plan, cls.place), plan.land, bounds)
+        dep, old = plan.deprivation(xy), plan.old_age(xy)
+        med, sd, lo, hi = cls.area
+        # bigger houses in better-off areas; everything else just log-normal
+        scale = (1.15 - 0.3 * dep) if cls.dwellings and not cls.unit_area else 1.0
+        area = np.clip(med * scale * rng.lognormal(0.0, sd, n), lo, hi).round()
+        value = area * cls.cost * (1 - cls.discount * dep) * rng.lognormal(0.0, 0.12, n)
+        # the old town is old: year built rises with distance from the core
+        year = 1925 + 90 * (1 - old) + rng.normal(0, 10, n)
+        year = np.clip(year, cls.first_year, last_year).round().astype(int)
+        ffh = rng.uniform(*cls.ffh, n)
+        if cls.dwellings and cls.label in ("Single Family", "Multi Family"):
+            ffh = np.where(year < 1960, ffh + 1.5, ffh)  # pier-and-beam before slabs
+        units = (np.maximum(2, area // cls.unit_area) if cls.unit_area
+                 else np.full(n, 1 if cls.dwellings else 0))
+        parts.append(pd.DataFrame({
+            "x": xy[:, 0], "y": xy[:, 1], "label": cls.label, "area": area.astype(int),
+            "stories": rng.choice(cls.stories[0], size=n, p=cls.stories[1]),
+            "ffh": ffh, "year": year, "value": value,
+            "contents": value * cls.contents, "units": units.astype(int), "dep": dep,
+        }))
+    # interleave the classes: ids in real inventories do not follow occupancy
+    df = pd.concat(parts, ignore_index=True)
+    return df.iloc[rng.permutation(len(df))].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Census zones
+# --------------------------------------------------------------------------------------
+
+
+def kmeans(rng: np.random.Generator, xy: np.ndarray, k: int, iters: int = 12) -> np.ndarray:
+    """Plain Lloyd iterations; used to make population-balanced zones and to spread fire
+    stations and substations over the built-up area."""
+    centres = xy[rng.choice(len(xy), size=k, replace=False)]
+    for _ in range(iters):
+        d2 = ((xy[:, None, :] - centres[None]) ** 2).sum(-1)
+        lab = d2.argmin(1)
+        for j in range(k):
+            members = xy[lab == j]
+            if len(members):
+                centres[j] = members.mean(0)
+    return centres
+
+
+def make_zone_polygons(rng: np.random.Generator, plan: CityPlan, box: Polygon,
+                       res_xy: np.ndarray, k: int) -> np.ndarray:
+    """Census-like zones tiling the city: Voronoi cells of k-means centres of the
+    dwellings (so zones hold similar numbers of homes, small downtown and large at the
+    fringe), clipped to the city boundary. A zone left without dwellings is dropped and
+    the tiling redone with the remaining seeds."""
+    seeds = kmeans(rng, res_xy, k)
+    while True:
+        cells = shapely.voronoi_polygons(shapely.multipoints(seeds),
+                                         extend_to=box.buffer(2000), ordered=True)
+        zones = shapely.intersection(shapely.get_parts(cells), plan.city)
+        zones = np.array([shapely.make_valid(z) if not z.is_valid else z for z in zones])
+        zone_of = assign_points(zones, res_xy)
+        has = np.bincount(zone_of, minlength=len(zones)) > 0
+        if has.all():
+            return zones
+        seeds = seeds[has]
+
+
+def assign_points(polygons: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Index of the polygon holding each point (the first one, for points on an edge)."""
+    tree = shapely.STRtree(polygons)
+    pt_idx, poly_idx = tree.query(shapely.points(xy), predicate="intersects")
+    out = np.full(len(xy), -1)
+    out[pt_idx[::-1]] = poly_idx[::-1]  # reversed so that the first match wins
+    assert (out >= 0).all(), "a point lies outside every polygon"
+    return out
+
+
+def make_demographics(rng: np.random.Generator, party: str, plan: CityPlan,
+                      zones: np.ndarray, bld: pd.DataFrame, river: LineString) -> pd.DataFrame:
+    """Counts per zone, built bottom-up from the dwellings in each zone so that
+    population follows the buildings, and the shares follow the latent deprivation and
+    old-town fields (spatially correlated by construction). Everything is drawn with
+    binomial/multinomial so counts are integers and subgroups never exceed their total."""
+    us = party == "riverton"
+    zone_of = assign_points(zones, bld[["x", "y"]].to_numpy())
+    nz = len(zones)
+    units = np.bincount(zone_of, weights=bld["units"], minlength=nz).astype(int)
+    dep = (np.bincount(zone_of, weights=bld["units"] * bld["dep"], minlength=nz)
+           / np.maximum(units, 1))
+    cent = shapely.get_coordinates(shapely.point_on_surface(zones))
+    old = plan.old_age(cent)
+    area_m2 = shapely.area(zones)
+    density = np.bincount(zone_of, minlength=nz) / (area_m2 / 1e6)  # buildings per km2
+    urban = 1 - np.exp(-density / 300.0)
+    near_river = np.exp(-shapely.distance(shapely.points(cent), river) / 800.0)
+
+    def share(p):  # clip a probability and draw per zone
+        return np.clip(p, 0.0, 0.98)
+
+    hh = np.maximum(1, rng.binomial(units, share((0.92 if us else 0.86) - 0.06 * dep)))
+    hh_size = (3.0 if us else 3.4) + 0.6 * dep
+    pop = hh + rng.poisson(hh * (hh_size - 1))
+    p65 = share(0.08 + 0.12 * old)
+    pu5 = share(0.06 + 0.04 * dep)
+    ages = np.array([rng.multinomial(n, [a, b, 1 - a - b]) for n, a, b in zip(pop, p65, pu5)])
+    c = {
+        "pop": pop, "hh": hh, "age65": ages[:, 0], "ageu5": ages[:, 1],
+        "poverty": rng.binomial(pop, share((0.08 if us else 0.20) + (0.40 if us else 0.45) * dep)),
+        "disability": rng.binomial(pop, share((0.08 if us else 0.04) + (0.06 if us else 0.03) * dep
+                                              + 0.05 * old)),
+        # US: limited English; MX: speaks an indigenous language and no Spanish
+        "language": rng.binomial(pop, share(0.12 + 0.35 * dep if us else 0.0005 + 0.004 * dep)),
+        "no_vehicle": rng.binomial(hh, share((0.03 if us else 0.15) + (0.22 if us else 0.45) * dep)),
+        "renters": rng.binomial(hh, share((0.25 if us else 0.08) + (0.40 if us else 0.25) * dep
+                                          + 0.10 * old)),
+        # US: minority (mostly Hispanic) residents; MX: indigenous population
+        "minority": rng.binomial(pop, share(0.78 + 0.18 * dep if us else 0.01 + 0.05 * dep)),
+    }
+    noise = rng.lognormal(0.0, 0.08, nz)
+    if us:  # median household income USD 2019; summer LST in degF
+        c["income"] = (np.round((78000 - 48000 * dep) * noise, -1)).astype(int)
+        c["lst"] = (100 + 10 * urban + 4 * dep - 4 * near_river + rng.normal(0, 1.2, nz)).round(1)
+        c["area"] = (area_m2 / M2_PER_ACRE).round(2)
+    else:  # median annual household income MXN 2020; summer LST in degC
+        c["income"] = (np.round((230000 - 150000 * dep) * noise, -1)).astype(int)
+        c["lst"] = (38 + 5.5 * urban + 2 * dep - 2 * near_river + rng.normal(0, 0.7, nz)).round(1)
+        c["area"] = (area_m2 / 1e4).round(2)
+    return pd.DataFrame(c)
+
+
+def zone_codes(party: str, zones: np.ndarray) -> list[str]:
+    """Census codes in a north-to-south, west-to-east reading order: US block-group
+    GEOIDs (state 48, fictional county 999, tract, block group) and INEGI-style AGEB
+    CVEGEO (state 28, fictional municipality 099, locality 0001, AGEB + check char)."""
+    cent = shapely.get_coordinates(shapely.point_on_surface(zones))
+    order = np.lexsort((cent[:, 0], -np.round(cent[:, 1], -3)))
+    codes = [""] * len(zones)
+    for rank, z in enumerate(order):
+        if party == "riverton":
+            codes[z] = f"48999{(rank // 3 + 1) * 100:06d}{rank % 3 + 1}"
+        else:
+            ageb = f"{rank + 1:03d}"
+            check = "0123456789A"[sum((i + 2) * int(d) for i, d in enumerate(ageb)) % 11]
+            codes[z] = f"280990001{ageb}{check}"
+    return codes
+
+
+# --------------------------------------------------------------------------------------
+# Road graphs and bridges
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoadGraph:
+    edges: pd.DataFrame  # from_id, to_id, cls, axis, line, geometry (analysis CRS)
+    nodes: dict[int, np.ndarray]  # node id -> xy
+    motorway_start: int  # node at the bridge III end of the motorway
+
+
+def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
+                    bld_xy: np.ndarray) -> RoadGraph:
+    """A street grid (BLOCK_M spacing, rotated per city) around the old core.
+
+    Every 4th line is an arterial and kept wherever it lies on the city's land; the lines
+    halfway between are collectors and the rest local streets, kept only where the
+    blocks beside them hold buildings. No street crosses the river; the motorway runs
+    from the bank at bridge III straight out along the grid. Only the largest connected
+    piece is kept, so every node can reach every other (and the bridges)."""
+    party = plan.party
+    u, v = grid_axes(party)
+    rel = np.array(frame.box.exterior.coords) - plan.core
+    i0, i1 = int(math.floor((rel @ u).min() / BLOCK_M)), int(math.ceil((rel @ u).max() / BLOCK_M))
+    j0, j1 = int(math.floor((rel @ v).min() / BLOCK_M)), int(math.ceil((rel @ v).max() / BLOCK_M))
+    ni, nj = i1 - i0 + 1, j1 - j0 + 1
+    ii, jj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1), indexing="ij")
+    pos = (plan.core + ii[..., None] * BLOCK_M * u + jj[..., None] * BLOCK_M * v
+           + rng.normal(0.0, 5.0, (ni, nj, 2)))  # surveyed streets are never perfectly straight
+    road_land = (plan.city.difference(frame.river.buffer(ROAD_SETBACK_M))
+                 .intersection(frame.box.buffer(-10.0)))
+    valid = contains(road_land, pos.reshape(-1, 2)).reshape(ni, nj)
+
+    # buildings per block: block (a, b) lies between grid nodes a..a+1 and b..b+1
+    rb = bld_xy - plan.core
+    ba = np.floor((rb @ u) / BLOCK_M).astype(int) - i0
+    bb = np.floor((rb @ v) / BLOCK_M).astype(int) - j0
+    blocks = np.zeros((ni + 1, nj + 1))
+    np.add.at(blocks, (ba + 1, bb + 1), 1)  # padded by one so index -1 is block 0
+
+    def block(a, b):
+        return blocks[a + 1, b + 1]
+
+    def line_class(idx):
+        return "arterial" if idx % 4 == 0 else "collector" if idx % 4 == 2 else "local"
+
+    edges = []  # (node a, node b, class, axis, line index, buildings beside)
+    for a in range(ni):
+        for b in range(nj):
+            if a + 1 < ni:  # along u, on line j = b + j0
+                edges.append(((a, b), (a + 1, b), line_class(b + j0), "u", b + j0,
+                              block(a, b - 1) + block(a, b)))
+            if b + 1 < nj:  # along v, on line i = a + i0
+                edges.append(((a, b), (a, b + 1), line_class(a + i0), "v", a + i0,
+                              block(a - 1, b) + block(a, b)))
+    guard = frame.river.buffer(RIVER_WIDTH_M / 2 + 5.0)
+    shapely.prepare(guard)
+    index = {}
+    keep = []
+    for e, (p, q, cls, _, _, nb) in enumerate(edges):
+        index[(p, q)] = e
+        ok = valid[p] and valid[q]
+        if ok:
+            ok = not guard.intersects(LineString([pos[p], pos[q]]))
+        wanted = cls == "arterial" or (cls == "collector" and nb >= 1) or nb >= 2
+        keep.append([ok, ok and wanted])  # [could exist, exists]
+    keep = np.array(keep)
+    classes = [e[2] for e in edges]
+
+    # motorway: from the valid node nearest the bank at bridge III, straight away from it
+    p_m, n_m = river_point(frame.river, BRIDGES[MOTORWAY_BRIDGE][0])
+    target = p_m + SIDE[party] * (RIVER_WIDTH_M / 2 + 150.0) * n_m
+    flat_valid = np.flatnonzero(valid.ravel())
+    start = np.unravel_index(
+        flat_valid[np.argmin(np.hypot(*(pos.reshape(-1, 2)[flat_valid] - target).T))], valid.shape)
+    step = np.rint(np.array([plan.motorway_dir @ u, plan.motorway_dir @ v])).astype(int)
+    cur = start
+    while True:
+        nxt = (cur[0] + step[0], cur[1] + step[1])
+        key = (min(cur, nxt), max(cur, nxt))
+        if key not in index or not keep[index[key], 0]:
+            break
+        keep[index[key], 1] = True
+        classes[index[key]] = "motorway"
+        cur = nxt
+
+    # largest connected component (union-find over the kept edges)
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    kept = np.flatnonzero(keep[:, 1])
+    for e in kept:
+        parent[find(edges[e][0])] = find(edges[e][1])
+    roots = [find(edges[e][0]) for e in kept]
+    biggest = max(set(roots), key=lambda r: (roots.count(r), r))
+    kept = [e for e, r in zip(kept, roots) if r == biggest]
+    nodes_used = sorted({n for e in kept for n in edges[e][:2]})
+    node_id = {n: NODE_ID_BASE[party] + k + 1 for k, n in enumerate(nodes_used)}
+    assert start in node_id, "the motorway is cut off from the street grid"
+    rows = [{"from_id": node_id[edges[e][0]], "to_id": node_id[edges[e][1]], "cls": classes[e],
+             "axis": edges[e][3], "line": edges[e][4],
+             "geometry": LineString([pos[edges[e][0]], pos[edges[e][1]]])} for e in kept]
+    return RoadGraph(pd.DataFrame(rows), {node_id[n]: pos[n] for n in nodes_used}, node_id[start])
+
+
+def street_name(party: str, cls: str, axis: str, line: int) -> str:
+    """One name per grid line; the suffix follows the line's class."""
+    if cls == "motorway":
+        return MOTORWAY_NAME[party]
+    if party == "riverton":
+        if axis == "v":  # north-south streets are named, east-west ones numbered
+            base = US_STREETS[line % len(US_STREETS)]
+            return f"{base} {'Blvd' if cls == 'arterial' else 'Ave' if cls == 'collector' else 'St'}"
+        n = line + 40  # numbering starts well south of the box
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix} {'Road' if cls == 'arterial' else 'Street'}"
+    pool = MX_STREETS_U if axis == "u" else MX_STREETS_V
+    prefix = "Avenida" if cls in ("arterial", "collector") else "Calle"
+    return f"{prefix} {pool[line % len(pool)]}"
+
+
+def make_bridges(frame: Frame, graphs: dict[str, RoadGraph]) -> list[dict]:
+    """International bridges: straight links from a Riverton node to a Ribera node that
+    cross the centre line once. Bridge III joins the two motorways."""
+    out = []
+    for k, (frac, name, label, lanes, speed) in enumerate(BRIDGES):
+        p, n = river_point(frame.river, frac)
+        ends = {}
+        for party, g in graphs.items():
+            if k == MOTORWAY_BRIDGE:
+                ends[party] = g.motorway_start
+                continue
+            target = p + SIDE[party] * (RIVER_WIDTH_M / 2 + 150.0) * n
+            ids = np.array(list(g.nodes))
+            xy = np.array([g.nodes[i] for i in ids])
+            ends[party] = int(ids[np.argmin(np.hypot(*(xy - target).T))])
+        a, b = graphs["riverton"].nodes[ends["riverton"]], graphs["ribera"].nodes[ends["ribera"]]
+        line = LineString([a, b])
+        assert line.intersection(frame.river).geom_type == "Point", f"{name} crosses twice"
+        out.append({"id": f"TR-BR-{k + 1:02d}", "name": name, "category": label,
+                    "lanes": lanes, "speed_kmh": speed, "bridge": True,
+                    "from_node": ends["riverton"], "to_node": ends["ribera"],
+                    "length_m": round(line.length, 1), "geometry": line})
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Facilities and infrastructure
+# --------------------------------------------------------------------------------------
+
+
+def unique_names(rng: np.random.Generator, label: str, party: str, n: int) -> list[str]:
+    """Realistic names in the party's language: fixed lists where a city has only a
+    handful, composed names for schools, numbered fire stations."""
+    fixed = FIXED_NAMES.get(f"{label}@{party}", FIXED_NAMES.get(label))
+    if fixed:
+        return fixed[:n]
+    if label == "Fire Station":
+        return [f"Riverton Fire Station No. {k + 1}" for k in range(n)]
+    if label == "Estación de bomberos":
+        return [f"Estación de Bomberos No. {k + 1}" for k in range(n)]
+    people = US_PEOPLE if party == "riverton" else MX_PEOPLE
+    levels = (["{p} Elementary School"] * 6 + ["{p} Middle School"] * 3 + ["{p} High School"]
+              if party == "riverton" else
+              ["Escuela Primaria {p}"] * 5 + ["Jardín de Niños {p}"] * 2
+              + ["Escuela Secundaria General {p}", "Escuela Secundaria Técnica No. {k}",
+                 "Preparatoria {p}"])
+    names: list[str] = []
+    while len(names) < n:
+        name = (levels[rng.integers(len(levels))]
+                .format(p=people[rng.integers(len(people))], k=rng.integers(1, 60)))
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def facility_points(rng: np.random.Generator, how: str, n: int, plan: CityPlan,
+                    bld_xy: np.ndarray, river: LineString) -> np.ndarray:
+    if how == "spread":  # fire, police, substations: cover the built-up area evenly
+        pts = kmeans(rng, bld_xy, n)
+    elif how == "core":
+        pts = sample_points(rng, n, [(1.0, plan.core, 1200.0)], plan.land, plan.land.bounds)
+    elif how == "population":
+        pts = bld_xy[rng.choice(len(bld_xy), size=n, replace=False)]
+    else:  # water intakes upstream, treated sewage returned downstream
+        lo, hi = (0.12, 0.35) if how == "upstream" else (0.65, 0.9)
+        pts = []
+        for frac in rng.uniform(lo, hi, n):
+            p, nrm = river_point(river, frac)
+            d = 250.0
+            while not contains(plan.land, (p + SIDE[plan.party] * d * nrm)[None])[0]:
+                d += 50.0
+            pts.append(p + SIDE[plan.party] * d * nrm)
+        return np.array(pts)
+    # a facility is next to the building, not on it; fall back to the point itself
+    moved = pts + rng.normal(0.0, 15.0, pts.shape)
+    return np.where(contains(plan.land, moved)[:, None], moved, pts)
+
+
+def make_facilities(rng: np.random.Generator, plan: CityPlan, bld_xy: np.ndarray,
+                    river: LineString) -> pd.DataFrame:
+    rows = []
+    for label, n, how in FACILITY_PLAN[plan.party]:
+        xy = facility_points(rng, how, n, plan, bld_xy, river)
+        names = unique_names(rng, label, plan.party, n)
+        lo, hi, beds = FACILITY_CAPACITY.get(label, (0, 0, None))
+        value_range = FACILITY_VALUE[plan.party].get(label)
+        for k in range(n):
+            cap = int(rng.integers(lo, hi + 1))
+            nbeds = cap if beds == "all" else int(rng.integers(beds[0], beds[1] + 1)) if beds else 0
+            value = round(float(rng.uniform(*value_range)), -3) if value_range else None
+            rows.append({"label": label, "name": names[k], "capacity": cap, "beds": nbeds,
+                         "value": value, "x": xy[k, 0], "y": xy[k, 1]})
+    return pd.DataFrame(rows)
+
+
+def make_commission_infrastructure(rng: np.random.Generator, frame: Frame,
+                                   bridges: list[dict]) -> list[dict]:
+    """Pumping stations (raw-water intakes on both banks), river gauges on the US bank
+    and the border-crossing stations at both ends of every bridge. All lie on land of
+    one of the cities, as the manifest requires of a non-territorial party."""
+    rows = []
+
+    def bank(frac, party, d):
+        p, n = river_point(frame.river, frac)
+        return p + SIDE[party] * d * n
+
+    for k, (frac, party, place) in enumerate([(0.18, "riverton", "Riverton North"),
+                                               (0.38, "riverton", "Riverton Central"),
+                                               (0.22, "ribera", "Ribera Poniente"),
+                                               (0.42, "ribera", "Ribera Centro")]):
+        rows.append({"id": f"TR-PS-{k + 1:02d}", "name": f"{place} Raw Water Pumping Station",
+                     "category": "Pumping Station", "value_usd": round(rng.uniform(5e6, 20e6), -3),
+                     "geometry": shapely.Point(bank(frac, party, 70.0))})
+    for k, (frac, where) in enumerate([(0.08, "above Riverton"), (0.50, "at Riverton"),
+                                        (0.93, "below Ciudad Ribera")]):
+        rows.append({"id": f"TR-GA-{k + 1:02d}", "name": f"Rio Grande {where} gauge",
+                     "category": "River Gauge", "value_usd": round(rng.uniform(1.5e5, 4e5), -3),
+                     "geometry": shapely.Point(bank(frac, "riverton", 55.0))})
+    for b in bridges:
+        a, z = np.array(b["geometry"].coords)
+        axis = (z - a) / np.hypot(*(z - a))
+        roman = b["name"].split()[2]
+        for end, sign, what in ((a, -1, "US Port of Entry"), (z, +1, "Mexican Customs")):
+            n_bx = sum(r["category"] == "Border Crossing Station" for r in rows)
+            rows.append({"id": f"TR-BX-{n_bx + 1:02d}",
+                         "name": f"Bridge {roman} {what}", "category": "Border Crossing Station",
+                         "value_usd": round(rng.uniform(2e7, 1.5e8), -3),
+                         "geometry": shapely.Point(end + sign * 40.0 * axis)})
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Terrain
+# --------------------------------------------------------------------------------------
+
+
+def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object]:
+    """Elevation (m) on a 1.5 arc-second lon/lat grid covering the box: a regional
+    surface falling gently to the SE (the way the river flows), a valley that rises from
+    the channel with distance from the centre line (floodplain, a terrace bluff at about
+    600 m, upland), smooth seeded undulations and centimetre noise."""
+    to_ll = Transformer.from_crs(ANALYSIS_CRS, "EPSG:4326", always_xy=True)
+    ring = np.array(frame.box.exterior.segmentize(500.0).coords)
+    lon, lat = to_ll.transform(ring[:, 0], ring[:, 1])
+    west = math.floor(min(lon) / DEM_RES_DEG) * DEM_RES_DEG
+    east = math.ceil(max(lon) / DEM_RES_DEG) * DEM_RES_DEG
+    south = math.floor(min(lat) / DEM_RES_DEG) * DEM_RES_DEG
+    north = math.ceil(max(lat) / DEM_RES_DEG) * DEM_RES_DEG
+    width, height = round((east - west) / DEM_RES_DEG), round((north - south) / DEM_RES_DEG)
+    transform = from_origin(west, north, DEM_RES_DEG, DEM_RES_DEG)
+    cols, rows = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
+    x, y = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True).transform(
+        west + cols * DEM_RES_DEG, north - rows * DEM_RES_DEG)
+    xc, yc = frame.box.centroid.x, frame.box.centroid.y
+    along_se = ((x - xc) - (y - yc)) / math.sqrt(2.0)
+    d = shapely.distance(shapely.points(x.ravel(), y.ravel()), frame.river).reshape(x.shape)
+    hw = RIVER_WIDTH_M / 2
+    z = 125.0 - 0.0006 * along_se  # 0.6 m/km down to the SE
+    z += np.where(d < hw, -2.0 - 4.0 * (1 - (d / hw) ** 2), 0.0)  # channel bed below the bank
+    z += 14.0 * (1 - np.exp(-d / 1500.0))  # valley sides
+    z += 6.0 / (1 + np.exp(-(d - 600.0) / 80.0))  # terrace bluff
+    for _ in range(30):  # smooth undulations (0.5-4 km wavelengths)
+        k = 2 * math.pi / rng.uniform(500.0, 4000.0)
+        th = rng.uniform(0, 2 * math.pi)
+        z += rng.uniform(0.05, 0.35) * np.cos(k * (x * math.cos(th) + y * math.sin(th))
+                                              + rng.uniform(0, 2 * math.pi))
+    z += rng.normal(0.0, 0.15, z.shape)
+    return np.round(z, 2).astype("float32"), transform
+
+
+# --------------------------------------------------------------------------------------
+# Writers: one per format. The suffix picks the driver, as the manifest's format guess.
+# --------------------------------------------------------------------------------------
+
+VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON"}
+
+
+def write_vector(df: pd.DataFrame, geometry, crs: str, path: Path, layer: str | None = None,
+                 multi: bool = False) -> None:
+    """Write a table with analysis-CRS geometries as a vector layer in the party's CRS.
+    Several layers may go into one GeoPackage (call once per layer)."""
+    gdf = gpd.GeoDataFrame(df.reset_index(drop=True), geometry=list(geometry),
+                           crs=ANALYSIS_CRS).to_crs(crs)
+    driver = VECTOR_DRIVERS[path.suffix]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = {}
+    if driver == "ESRI Shapefile":
+        options = {"ENCODING": "UTF-8", "DBF_DATE_LAST_UPDATE": FIXED_DATE}
+    pyogrio.write_dataframe(gdf, path, layer=layer, driver=driver, promote_to_multi=multi,
+                            layer_options=options)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_raster(array: np.ndarray, transform, crs: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": array.shape[1],
+               "height": array.shape[0], "crs": crs, "transform": transform, "nodata": NODATA,
+               "compress": "DEFLATE", "predictor": 3, "tiled": True, "blockxsize": 256,
+               "blockysize": 256}
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
+        dst.update_tags(1, UNITS="m")
+        dst.set_band_unit(1, "metre")
+
+
+def points(df: pd.DataFrame) -> np.ndarray:
+    return shapely.points(df["x"].to_numpy(), df["y"].to_numpy())
+
+
+# --------------------------------------------------------------------------------------
+# Per-party output: the party's own names, labels, units and CRS
+# --------------------------------------------------------------------------------------
+
+OUTPUTS = [
+    "riverton/city_limits.gpkg", "riverton/buildings.csv", "riverton/block_groups.shp",
+    "riverton/block_groups.shx", "riverton/block_groups.dbf", "riverton/block_groups.prj",
+    "riverton/block_groups.cpg", "riverton/facilities.geojson", "riverton/roads.gpkg",
+    "ribera/limite_municipal.gpkg", "ribera/edificaciones.gpkg", "ribera/ageb.gpkg",
+    "ribera/equipamiento.gpkg", "ribera/vialidades.gpkg",
+    "commission/river.geojson", "commission/infrastructure.geojson",
+    "commission/bridges.geojson", "commission/dem.tif",
+    "money/exchange_rates.csv", "money/price_indices.csv",
+]
+
+
+def write_riverton(out: Path, frame: Frame, bld: pd.DataFrame, zones: np.ndarray,
+                   demo: pd.DataFrame, fac: pd.DataFrame, roads: RoadGraph) -> None:
+    crs = PARTY_CRS["riverton"]
+    write_vector(pd.DataFrame({"CITY_ID": ["4899990"], "NAME": ["City of Riverton"]}),
+                 [frame.cities["riverton"]], crs, out / "riverton/city_limits.gpkg", "city_limits")
+
+    # buildings: a plain CSV of State Plane coordinates (US survey feet), as an assessor
+    # export would be; the CRS is known only from the manifest
+    xf, yf = Transformer.from_crs(ANALYSIS_CRS, crs, always_xy=True).transform(
+        bld["x"].to_numpy(), bld["y"].to_numpy())
+    write_csv(pd.DataFrame({
+        "BLDG_ID": np.arange(1, len(bld) + 1) + 100000,
+        "X_FT": np.round(xf, 2), "Y_FT": np.round(yf, 2), "OCC_TYPE": bld["label"],
+        "REPL_COST": np.round(bld["value"], -2).astype(int),
+        "CONTENTS_COST": np.round(bld["contents"], -2).astype(int),
+        "SQFT": bld["area"], "STORIES": bld["stories"], "FFH_FT": bld["ffh"].round(1),
+        "YR_BUILT": bld["year"],
+    }), out / "riverton/buildings.csv")
+
+    write_vector(pd.DataFrame({
+        "GEOID": zone_codes("riverton", zones), "TOT_POP": demo["pop"], "HH": demo["hh"],
+        "AGE65UP": demo["age65"], "AGEU5": demo["ageu5"], "POV_POP": demo["poverty"],
+        "DISABL": demo["disability"], "LEP": demo["language"], "NO_VEH": demo["no_vehicle"],
+        "RENTER_HH": demo["renters"], "MINORITY": demo["minority"], "MED_INC": demo["income"],
+        "AREA_AC": demo["area"], "LST_F": demo["lst"],
+    }).sort_values("GEOID"), zones[np.argsort(zone_codes("riverton", zones))], crs,
+        out / "riverton/block_groups.shp")
+
+    write_vector(pd.DataFrame({
+        "FAC_ID": [f"RVT-F{k + 1:03d}" for k in range(len(fac))], "NAME": fac["name"],
+        "TYPE": fac["label"], "CAPACITY": fac["capacity"], "BEDS": fac["beds"],
+        "VALUE": fac["value"].astype("int64"),
+    }), points(fac), crs, out / "riverton/facilities.geojson")
+
+    write_roads("riverton", roads, crs, out / "riverton/roads.gpkg", "roads",
+                ["SEG_ID", "FROM_NODE", "TO_NODE", "CLASS", "SPEED_MPH", "LANES", "NAME"])
+
+
+def write_ribera(out: Path, frame: Frame, bld: pd.DataFrame, zones: np.ndarray,
+                 demo: pd.DataFrame, fac: pd.DataFrame, roads: RoadGraph) -> None:
+    crs = PARTY_CRS["ribera"]
+    write_vector(pd.DataFrame({"CVE_ENT": ["28"], "CVE_MUN": ["099"], "NOMBRE": ["Ciudad Ribera"]}),
+                 [frame.cities["ribera"]], crs, out / "ribera/limite_municipal.gpkg", "limite")
+
+    write_vector(pd.DataFrame({
+        "CLAVE": [f"RIB-{k + 1:07d}" for k in range(len(bld))], "USO": bld["label"],
+        "VALOR_REPOSICION": np.round(bld["value"], -3).astype(int),
+        "VALOR_CONTENIDO": np.round(bld["contents"], -3).astype(int),
+        "SUP_M2": bld["area"], "NIVELES": bld["stories"],
+        "ALTURA_DESPLANTE_M": (bld["ffh"] * 20).round() / 20, "ANIO_CONSTR": bld["year"],
+    }), points(bld), crs, out / "ribera/edificaciones.gpkg", "edificaciones")
+
+    codes = zone_codes("ribera", zones)
+    order = np.argsort(codes)
+    write_vector(pd.DataFrame({
+        "CVEGEO": codes, "POBTOT": demo["pop"], "HOGARES": demo["hh"],
+        "P_65YMAS": demo["age65"], "P_0A4": demo["ageu5"], "POB_POBREZA": demo["poverty"],
+        "PCON_DISC": demo["disability"], "P3YM_HLI_NHE": demo["language"],
+        "VPH_NOAUTO": demo["no_vehicle"], "VPH_RENTA": demo["renters"],
+        "POB_INDIGENA": demo["minority"], "ING_MEDIANO": demo["income"],
+        "SUP_HA": demo["area"], "TEMP_SUP_C": demo["lst"],
+    }).iloc[order], zones[order], crs, out / "ribera/ageb.gpkg", "ageb", multi=True)
+
+    infra = fac["label"].isin(MX_INFRA_TYPES)
+    eq, inf = fac[~infra], fac[infra]
+    write_vector(pd.DataFrame({
+        "ID_EQUIP": [f"EQ-{k + 1:04d}" for k in range(len(eq))], "NOMBRE": eq["name"].to_numpy(),
+        "TIPO": eq["label"].to_numpy(), "CAPACIDAD": eq["capacity"].to_numpy(),
+        "CAMAS": eq["beds"].to_numpy(),
+    }), points(eq), crs, out / "ribera/equipamiento.gpkg", "equipamiento")
+    write_vector(pd.DataFrame({
+        "ID_INFRA": [f"IN-{k + 1:04d}" for k in range(len(inf))], "NOMBRE": inf["name"].to_numpy(),
+        "TIPO": inf["label"].to_numpy(), "VALOR": inf["value"].astype("int64").to_numpy(),
+    }), points(inf), crs, out / "ribera/equipamiento.gpkg", "infraestructura")
+
+    write_roads("ribera", roads, crs, out / "ribera/vialidades.gpkg", "vialidades",
+                ["ID_SEG", "NODO_INI", "NODO_FIN", "TIPO", "VEL_KMH", "CARRILES", "NOMBRE"])
+
+
+def write_roads(party: str, g: RoadGraph, crs: str, path: Path, layer: str,
+                columns: list[str]) -> None:
+    """Road segments with the party's class labels, speeds and names. Lanes are a
+    property of a whole street (line), so they are drawn per line, not per segment."""
+    e = g.edges
+    labels = ROAD_CLASSES[party]
+    lanes_of = {}
+    lanes = []
+    for cls, axis, line in zip(e["cls"], e["axis"], e["line"]):
+        key = (cls, axis, line)
+        if key not in lanes_of:
+            choices = labels[cls][2]  # deterministic mix of 4- and 6-lane arterials
+            lanes_of[key] = choices[(line * 7 + (axis == "u")) % len(choices)]
+        lanes.append(lanes_of[key])
+    values = [np.arange(1, len(e) + 1), e["from_id"], e["to_id"],
+              [labels[c][0] for c in e["cls"]], [labels[c][1] for c in e["cls"]], lanes,
+              [street_name(party, c, a, ln) for c, a, ln in zip(e["cls"], e["axis"], e["line"])]]
+    write_vector(pd.DataFrame(dict(zip(columns, values))), e["geometry"], crs, path, layer)
+
+
+def write_commission(out: Path, frame: Frame, bridges: list[dict], infra: list[dict],
+                     dem: np.ndarray, dem_transform) -> None:
+    crs = PARTY_CRS["commission"]
+    write_vector(pd.DataFrame({"id": ["TR-RIV-01", "TR-RIV-02"],
+                               "name": ["Rio Grande", "Rio Grande"],
+                               "feature": ["centre line", "channel"],
+                               "width_m": [RIVER_WIDTH_M, RIVER_WIDTH_M]}),
+                 [frame.river, frame.channel], crs, out / "commission/river.geojson")
+    b = pd.DataFrame(bridges)
+    write_vector(b.drop(columns="geometry"), b["geometry"], crs, out / "commission/bridges.geojson")
+    i = pd.DataFrame(infra)
+    write_vector(i.drop(columns="geometry"), i["geometry"], crs,
+                 out / "commission/infrastructure.geojson")
+    write_raster(dem, dem_transform, crs, out / "commission/dem.tif")
+
+
+def write_money(out: Path) -> None:
+    """Exchange rates and price indices (published annual averages, rounded)."""
+    usd_per_mxn = {2019: 19.26, 2020: 21.49, 2021: 20.27, 2022: 20.13, 2023: 17.76}
+    write_csv(pd.DataFrame({
+        "from_currency": "MXN", "to_currency": "USD", "year": list(usd_per_mxn),
+        "rate": [round(1.0 / r, 8) for r in usd_per_mxn.values()],
+        "source": "Banco de México FIX, annual average (rounded, for the synthetic demo)",
+    }), out / "money/exchange_rates.csv")
+    cpi = {2019: 255.657, 2020: 258.811, 2021: 270.970, 2022: 292.655, 2023: 304.702}
+    inpc = {2019: 103.0, 2020: 106.4, 2021: 112.4, 2022: 121.6, 2023: 128.6}
+    write_csv(pd.DataFrame({
+        "country": ["US"] * 5 + ["MX"] * 5, "year": list(cpi) + list(inpc),
+        "index": list(cpi.values()) + list(inpc.values()),
+        "source": ["US BLS CPI-U, U.S. city average, all items, annual average, 1982-84=100"] * 5
+        + ["INEGI INPC, annual average, base second half of July 2018 = 100 "
+           "(rounded approximations for the synthetic demo)"] * 5,
+    }), out / "money/price_indices.csv")
+
+
+# --------------------------------------------------------------------------------------
+
+
+def generate(seed: int, out: Path) -> dict[str, int]:
+    # GDAL stamps "now" into GeoPackages; pin it so that reruns are byte-identical
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{FIXED_DATE}T00:00:00.000Z"})
+    for rel in OUTPUTS:  # start clean: GeoPackages would otherwise keep stale layers
+        (out / rel).unlink(missing_ok=True)
+
+    rng = np.random.default_rng(seed)
+    frame = make_frame(rng)
+    plans = make_plans(rng, frame)
+    bounds = frame.box.bounds
+    classes = {"riverton": (US_CLASSES, 2019), "ribera": (MX_CLASSES, 2020)}
+    counts: dict[str, int] = {}
+    graphs, per_party = {}, {}
+    for party, plan in plans.items():
+        table, last_year = classes[party]
+        bld = make_buildings(rng, plan, table, N_BUILDINGS[party], bounds, last_year)
+        res_xy = bld.loc[bld["units"] > 0, ["x", "y"]].to_numpy()
+        zones = make_zone_polygons(rng, plan, frame.box, res_xy, N_ZONES[party])
+        demo = make_demographics(rng, party, plan, zones, bld, frame.river)
+        bld_xy = bld[["x", "y"]].to_numpy()
+        graphs[party] = make_road_graph(rng, plan, frame, bld_xy)
+        fac = make_facilities(rng, plan, bld_xy, frame.river)
+        per_party[party] = (bld, zones, demo, fac)
+        counts.update({f"{party} buildings": len(bld), f"{party} zones": len(zones),
+                       f"{party} population": int(demo["pop"].sum()),
+                       f"{party} facilities": len(fac),
+                       f"{party} road segments": len(graphs[party].edges),
+                       f"{party} road nodes": len(graphs[party].nodes)})
+    bridges = make_bridges(frame, graphs)
+    infra = make_commission_infrastructure(rng, frame, bridges)
+    dem, dem_transform = make_dem(rng, frame)
+    counts.update({"bridges": len(bridges), "commission infrastructure": len(infra),
+                   "river vertices": len(frame.river.coords), "dem cells": dem.size})
+
+    write_riverton(out, frame, *per_party["riverton"], graphs["riverton"])
+    write_ribera(out, frame, *per_party["ribera"], graphs["ribera"])
+    write_commission(out, frame, bridges, infra, dem, dem_transform)
+    write_money(out)
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    args = parser.parse_args()
+    for name, n in generate(args.seed, args.out).items():
+        print(f"{name:>30}: {n}")
+
+
+if __name__ == "__main__":
+    main()
