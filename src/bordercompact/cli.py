@@ -76,20 +76,14 @@ def _progress(enabled: bool, what: str) -> Iterator[ProgressCallback | None]:
 
 
 def _show_problems(problems: list[Problem], quiet: bool) -> None:
-    shown = [p for p in problems if not quiet or p.severity is Severity.ERROR]
-    if not shown:
-        return
-    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
-    table.add_column("", width=7)
-    table.add_column("where", ratio=2, overflow="fold")
-    table.add_column("found", ratio=2, overflow="fold")
-    table.add_column("expected", ratio=2, overflow="fold")
-    for p in shown:
+    """Each problem as a short block: severity and code, where, found, expected."""
+    for p in problems:
+        if quiet and p.severity is not Severity.ERROR:
+            continue
         style = "red" if p.severity is Severity.ERROR else "yellow"
-        table.add_row(
-            f"[{style}]{p.severity}[/]", f"{p.location}\n[dim]{p.code}[/]", p.found, p.expected
-        )
-    errors.print(table)
+        console.print(f"[{style} bold]{p.severity}[/] [dim]{p.code}[/]", highlight=False)
+        for label, text in (("", p.location), ("found:    ", p.found), ("expected: ", p.expected)):
+            console.print(f"  {label}{text}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _summary(result: Harmonization) -> str:

@@ -44,7 +44,13 @@ from bordercompact.harmonize.vocab import (
 )
 from bordercompact.region.kinds import KINDS, DatasetKind, FieldSpec, Role
 from bordercompact.region.load import Region, read_region
-from bordercompact.region.manifest import BY_LOCATION, PARTY_LANGUAGE, Dataset, _language
+from bordercompact.region.manifest import (
+    BY_LOCATION,
+    PARTY_LANGUAGE,
+    SHARED,
+    Dataset,
+    check_language_tag,
+)
 from bordercompact.region.problems import ProblemLog
 
 #: Columns every harmonized vector layer starts with.
@@ -102,7 +108,7 @@ def harmonize_region(root: Path | str, progress: Progress | None = None) -> Harm
     for done, dataset in enumerate(ordered):
         if dataset.kind != "boundary" and not boundaries_done:
             boundaries_done = True
-            result.border = _check_border(context)
+            result.border = _check_border(context, frames.get("boundary", []))
         step(done, len(ordered), f"{dataset.id} ({dataset.kind})")
         kind = KINDS[dataset.kind]
         party_label = dataset.party or f"by {dataset.party_field}"
@@ -119,7 +125,7 @@ def harmonize_region(root: Path | str, progress: Progress | None = None) -> Harm
                     _add_territories(frame, context)
         result.log.append(entry)
     if not boundaries_done:
-        result.border = _check_border(context)
+        result.border = _check_border(context, frames.get("boundary", []))
     for kind_name, parts in frames.items():
         result.layers[kind_name] = _concat(parts, context.crs)
     step(len(ordered), len(ordered), "done")
@@ -239,21 +245,37 @@ def _harmonize_vector(
         entry.reprojection = describe_reprojection(source_crs, context.crs, sample).to_dict()
 
     out = pd.DataFrame(index=source.index)
-    parties = _parties(dataset, source, geometry, ids, context, file, where, entry)
+    parties, lost = _parties(dataset, source, geometry, ids, context, file, where, entry)
     field_meta: dict[str, dict[str, Any]] = {}
-    for name, column in dataset.fields.items():
-        if not columns_ok.get(column, False):
-            continue
+    inputs = [
+        (name, column, source[column], False)
+        for name, column in dataset.fields.items()
+        if columns_ok.get(column, False)
+    ] + [
+        (name, f"constant {value!r}", pd.Series([value] * len(source), index=source.index), True)
+        for name, value in dataset.constants.items()
+    ]
+    for name, column, values, constant in inputs:
         spec = kind.field(name) or _extra_field_spec(name, dataset)
-        values = source[column]
         converted = _convert_field(
-            spec, column, values, dataset, parties, ids, context, file, where, entry, field_meta
+            spec,
+            column,
+            values,
+            constant,
+            dataset,
+            parties,
+            ids,
+            context,
+            file,
+            where,
+            entry,
+            field_meta,
         )
         if converted is not None:
             for out_name, out_values in converted.items():
                 out[out_name] = out_values
     for name in dataset.units:
-        if name not in dataset.fields:
+        if name not in dataset.fields and name not in dataset.constants:
             problems.error(
                 "unit-for-unmapped-field",
                 str(context.region.manifest_path),
@@ -264,7 +286,8 @@ def _harmonize_vector(
             )
     _check_at_most(kind, out, ids, file, where, problems)
 
-    if kind.inside_party and context.territories:
+    # Features placed by location are inside by construction.
+    if kind.inside_party and context.territories and dataset.party != BY_LOCATION:
         _check_inside(parties, geometry.values, ids, context, file, where)
 
     frame = gpd.GeoDataFrame(
@@ -283,9 +306,8 @@ def _harmonize_vector(
             else out[name]
         )
     frame = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=context.crs)
-    unassigned = pd.isna(parties)
-    if unassigned.any():
-        frame = frame[~unassigned]
+    if lost.any():
+        frame = frame[~lost]
     entry.rows_out = len(frame)
     entry.parties = {
         str(p): int(n) for p, n in frame["party"].value_counts(sort=False).items() if n
@@ -377,8 +399,14 @@ def _parties(
     file: str,
     where: dict[str, Any],
     entry: DatasetLog,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """The party of each feature (None for shared data), and which features are lost
+    because they lie in no party's territory."""
     problems = context.problems
+    nobody = np.full(len(source), None, dtype=object)
+    none_lost = np.zeros(len(source), dtype=bool)
+    if dataset.party == SHARED:
+        return nobody, none_lost
     if dataset.party == BY_LOCATION:
         if not context.territories:
             problems.error(
@@ -388,9 +416,10 @@ def _parties(
                 "boundary datasets to locate the features in",
                 **where,
             )
-            return np.full(len(source), None, dtype=object)
+            return nobody, none_lost
         parties = party_by_location(geometry.values, context.territories)
-        lost = np.flatnonzero(pd.isna(parties))
+        lost_mask = pd.isna(parties)
+        lost = np.flatnonzero(lost_mask)
         if len(lost):
             problems.warning(
                 "outside-all-parties",
@@ -401,12 +430,12 @@ def _parties(
                 **where,
             )
             entry.dropped.append({"rows": len(lost), "reason": "in no party's territory"})
-        return parties
+        return parties, lost_mask
     if dataset.party is not None:
-        return np.full(len(source), dataset.party, dtype=object)
+        return np.full(len(source), dataset.party, dtype=object), none_lost
     assert dataset.party_field is not None
     if dataset.party_field not in source.columns:
-        return np.full(len(source), None, dtype=object)
+        return nobody, none_lost
     values = _as_text(source[dataset.party_field]).str.strip()
     parties = values.map(dataset.party_values).to_numpy(dtype=object)
     unknown = np.flatnonzero(pd.isna(parties))
@@ -421,7 +450,7 @@ def _parties(
             features=ids[unknown],
             **where,
         )
-    return parties
+    return parties, none_lost
 
 
 def _extra_field_spec(name: str, dataset: Dataset) -> FieldSpec:
@@ -432,13 +461,14 @@ def _extra_field_spec(name: str, dataset: Dataset) -> FieldSpec:
         return FieldSpec(name, Role.CATEGORY, vocabulary=name)
     if name in dataset.languages:
         return FieldSpec(name, Role.TEXT)
-    return FieldSpec(name, Role.REFERENCE)
+    return FieldSpec(name, Role.ATTRIBUTE)
 
 
 def _convert_field(
     spec: FieldSpec,
     column: str,
     values: pd.Series,
+    constant: bool,
     dataset: Dataset,
     parties: np.ndarray,
     ids: np.ndarray,
@@ -469,7 +499,7 @@ def _convert_field(
         return {spec.name: converted}
     if role is Role.CATEGORY:
         return _convert_category(
-            spec, column, values, dataset, ids, context, file, here, entry, field_meta
+            spec, column, values, constant, dataset, ids, context, file, here, entry, field_meta
         )
     if role is Role.TEXT:
         language = dataset.languages.get(spec.name)
@@ -504,7 +534,9 @@ def _convert_field(
                 **here,
             )
         return {spec.name: words.isin(TRUE_WORDS).to_numpy()}
-    return {spec.name: _as_text(values)}
+    if role is Role.REFERENCE:
+        return {spec.name: _as_text(values)}
+    return {spec.name: values}
 
 
 def _numbers(
@@ -720,6 +752,7 @@ def _convert_category(
     spec: FieldSpec,
     column: str,
     values: pd.Series,
+    constant: bool,
     dataset: Dataset,
     ids: np.ndarray,
     context: _Context,
@@ -743,6 +776,8 @@ def _convert_category(
             **at,
         )
         return None
+    if mapping_spec is None and constant:  # a constant is written as a shared term
+        mapping_spec = {term: term for term in vocabulary.terms}
     if mapping_spec is None:
         problems.error(
             "missing-vocabulary-mapping",
@@ -815,7 +850,7 @@ def _languages(
         main = {p.id: p.main_language for p in context.region.parties}
         return np.array([main.get(p) if p is not None else None for p in parties], dtype=object)
     try:
-        _language(language)
+        check_language_tag(language)
     except ValueError as exc:
         context.problems.error(
             "bad-language",
@@ -826,7 +861,7 @@ def _languages(
             features=[dataset.id],
         )
         return None
-    if dataset.party and dataset.party != BY_LOCATION:
+    if dataset.party not in (None, BY_LOCATION, SHARED):
         party = context.region.party(dataset.party)
         if language.split("-")[0] not in {tag.split("-")[0] for tag in party.languages}:
             context.problems.warning(
@@ -903,21 +938,33 @@ def _add_territories(frame: gpd.GeoDataFrame, context: _Context) -> None:
         context.territories[str(party_id)] = shapely.union_all(polygons)
 
 
-def _check_border(context: _Context) -> list[BorderDiscrepancy]:
+def _check_border(context: _Context, boundaries: list[gpd.GeoDataFrame]) -> list[BorderDiscrepancy]:
+    """Report each overlap or gap with the boundary features (municipalities …) it touches."""
     if len(context.territories) < 2:
         return []
-    found = border_discrepancies(context.territories, context.region.settings.border_tolerance_m)
+    tolerance = context.region.settings.border_tolerance_m
+    found = border_discrepancies(context.territories, tolerance)
+    features = pd.concat(boundaries, ignore_index=True)
+    tree = shapely.STRtree(features.geometry.values)
+    files = {d.id: str(context.region.path(d.path)) for d in context.region.datasets}
     for item in found:
+        near = tree.query(item.geometry, predicate="dwithin", distance=max(tolerance, 1e-6))
+        touching = features.iloc[np.sort(near)]
+        touching = touching[touching.party.isin(item.parties)]
         a, b = item.parties
         context.problems.warning(
             f"border-{item.kind}",
-            str(context.region.manifest_path),
+            ", ".join(sorted({files[d] for d in touching.dataset.astype(str)})),
             f"{'an overlap' if item.kind == 'overlap' else 'a gap'} "
-            f"of {item.area_m2 / 1e4:,.2f} ha "
-            f"({item.area_m2:,.0f} m²) between the boundaries of {a} and {b}",
-            "boundaries that meet along the border without overlap or gap",
-            field="boundary",
-            features=[a, b],
+            f"of {item.area_m2 / 1e4:,.2f} ha ({item.area_m2:,.0f} m²) "
+            f"between the boundaries of {a} and {b}",
+            "boundaries that meet along the border without overlap or gap "
+            "(see layers/border_discrepancies.parquet)",
+            layer=", ".join(
+                sorted({d.layer for d in context.region.datasets_of_kind("boundary") if d.layer})
+            )
+            or None,
+            features=list(touching.feature_id),
         )
     return found
 

@@ -21,6 +21,7 @@ class Role(StrEnum):
     FLAG = "flag"  # true/false
     INTEGER = "integer"  # a year, a number of storeys
     REFERENCE = "reference"  # an id of another feature (a network node)
+    ATTRIBUTE = "attribute"  # a field the kind does not know, carried through unchanged
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -12,7 +13,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from bordercompact.region.kinds import KINDS, DatasetKind
-from bordercompact.region.manifest import BY_LOCATION, Dataset, Manifest, Party, RegionSettings
+from bordercompact.region.manifest import (
+    BY_LOCATION,
+    SHARED,
+    Dataset,
+    Manifest,
+    Party,
+    RegionSettings,
+)
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
 MANIFEST_NAME = "region.toml"
@@ -53,7 +61,8 @@ class Region:
         return KINDS[dataset.kind]
 
     def path(self, relative: str) -> Path:
-        return self.root / relative
+        """A path of the manifest, relative to the region directory (``..`` collapsed)."""
+        return Path(os.path.normpath(self.root / relative))
 
     def datasets_of_kind(self, kind: str) -> list[Dataset]:
         return [d for d in self.datasets if d.kind == kind]
@@ -200,7 +209,7 @@ def _check_references(manifest: Manifest, where: str, problems: ProblemLog) -> N
     known = set(party_ids)
     for i, dataset in enumerate(manifest.datasets):
         here = {"field": f"datasets[{i}].party", "features": [dataset.id]}
-        if dataset.party not in (None, BY_LOCATION) and dataset.party not in known:
+        if dataset.party not in (None, BY_LOCATION, SHARED) and dataset.party not in known:
             problems.error(
                 "unknown-party",
                 where,
@@ -227,8 +236,25 @@ def _check_references(manifest: Manifest, where: str, problems: ProblemLog) -> N
                 **here,
             )
         kind = KINDS[dataset.kind]
+        if dataset.party == SHARED and (kind.inside_party or kind.name == "boundary"):
+            problems.error(
+                "shared-needs-owner",
+                where,
+                f"party {SHARED!r} on kind {kind.name}",
+                "an owning party: features of this kind belong to a party's territory",
+                **here,
+            )
+        for name in set(dataset.fields) & set(dataset.constants):
+            problems.error(
+                "field-and-constant",
+                where,
+                f"{name!r} both as a column and as a constant",
+                "one or the other",
+                field=f"datasets[{i}].constants",
+                features=[dataset.id],
+            )
         for spec in kind.required:
-            if spec.name not in dataset.fields:
+            if spec.name not in dataset.fields and spec.name not in dataset.constants:
                 problems.error(
                     "missing-required-field",
                     where,

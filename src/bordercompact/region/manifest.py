@@ -21,6 +21,8 @@ from bordercompact.region.kinds import KINDS
 
 #: The value of ``party`` that assigns each feature to the party whose boundary holds it.
 BY_LOCATION = "@location"
+#: The value of ``party`` for data the parties hold in common (a terrain model, rivers).
+SHARED = "@shared"
 #: The value of a text field's language meaning "the main language of the row's party".
 PARTY_LANGUAGE = "@party"
 
@@ -42,7 +44,7 @@ def _currency(code: str) -> str:
     return code
 
 
-def _language(tag: str) -> str:
+def check_language_tag(tag: str) -> str:
     try:
         Locale.parse(tag, sep="-")
     except (ValueError, UnknownLocaleError):
@@ -80,7 +82,7 @@ def _kind(name: str) -> str:
 
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
-LanguageTag = Annotated[str, AfterValidator(_language)]
+LanguageTag = Annotated[str, AfterValidator(check_language_tag)]
 CrsText = Annotated[str, AfterValidator(_crs)]
 MonthDay = Annotated[str, AfterValidator(_month_day)]
 KindName = Annotated[str, AfterValidator(_kind)]
@@ -144,6 +146,7 @@ class Dataset(_Strict):
     price_year: PriceYear | None = None
     vocabulary: dict[str, dict[str, str] | str] = Field(default_factory=dict)
     languages: dict[str, str] = Field(default_factory=dict)
+    constants: dict[str, str | int | float | bool] = Field(default_factory=dict)
     band: Annotated[int, Field(ge=1)] = 1
 
     @model_validator(mode="after")
