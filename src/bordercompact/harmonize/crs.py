@@ -77,16 +77,35 @@ def outside_area_of_use(
 ) -> np.ndarray:
     """Mask of coordinates that fall outside the area where ``crs`` is meant to be used.
 
-    Typical causes: the wrong CRS declared, or x and y swapped. Coordinates are taken to
-    longitude/latitude first; the area of use is widened by ``margin_deg`` degrees.
+    Typical causes: the wrong CRS declared, or x and y swapped. The area of use (widened by
+    ``margin_deg`` degrees) is first projected into ``crs`` as a box, which clears most
+    points with two comparisons each; only the points outside that box are taken to
+    longitude/latitude and tested against the area itself.
     """
     area = crs.area_of_use
+    outside = np.zeros(len(x), dtype=bool)
     if area is None or len(x) == 0:
-        return np.zeros(len(x), dtype=bool)
-    to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    lon, lat = to_lonlat.transform(x, y, errcheck=False)
-    lon, lat = np.asarray(lon), np.asarray(lat)
+        return outside
     west, south, east, north = area.bounds
+    widened = (west - margin_deg, south - margin_deg, east + margin_deg, north + margin_deg)
+    candidates = np.ones(len(x), dtype=bool)
+    if west <= east:
+        box = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform_bounds(
+            max(widened[0], -180.0),
+            max(widened[1], -90.0),
+            min(widened[2], 180.0),
+            min(widened[3], 90.0),
+            densify_pts=21,
+            errcheck=False,
+        )
+        if np.all(np.isfinite(box)):
+            xmin, ymin, xmax, ymax = box
+            candidates = ~((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
+    rows = np.flatnonzero(candidates)
+    if len(rows) == 0:
+        return outside
+    to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lon, lat = (np.asarray(v) for v in to_lonlat.transform(x[rows], y[rows], errcheck=False))
     if west > east:  # the area crosses the antimeridian
         east += 360.0
         lon = np.where(lon < west - margin_deg, lon + 360.0, lon)
@@ -98,4 +117,5 @@ def outside_area_of_use(
         & (lat >= south - margin_deg)
         & (lat <= north + margin_deg)
     )
-    return ~inside
+    outside[rows] = ~inside
+    return outside

@@ -78,3 +78,17 @@ def _keep_family(geometry: shapely.Geometry, families: frozenset[str]) -> shapel
         return geometry
     parts = [g for g in shapely.get_parts(geometry) if geometry_family(g.geom_type) in families]
     return shapely.union_all(parts) if parts else geometry
+
+
+def anchor_points(geometries: np.ndarray) -> np.ndarray:
+    """A point inside each geometry (the geometry itself for points), for fast location
+    tests; missing and empty geometries give None."""
+    geometries = np.asarray(geometries, dtype=object)
+    anchors = np.full(len(geometries), None, dtype=object)
+    usable = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    points = usable & (shapely.get_type_id(geometries) == 0)
+    anchors[points] = geometries[points]
+    others = usable & ~points
+    if others.any():
+        anchors[others] = shapely.point_on_surface(geometries[others])
+    return anchors

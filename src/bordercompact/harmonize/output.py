@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
@@ -117,7 +118,7 @@ def write_geoparquet(
     Reference: GeoParquet specification 1.1.0 (Open Geospatial Consortium, 2024).
     """
     geometry = frame.geometry
-    types = sorted({int(t) for t in shapely.get_type_id(geometry.values) if t >= 0})
+    types = [int(t) for t in np.unique(shapely.get_type_id(np.asarray(geometry.values))) if t >= 0]
     geo = {
         "version": GEOPARQUET_VERSION,
         "primary_column": geometry.name,

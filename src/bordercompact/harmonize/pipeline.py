@@ -15,6 +15,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyproj
 import shapely
 
@@ -24,7 +26,7 @@ from bordercompact.harmonize.crs import (
     describe_reprojection,
     outside_area_of_use,
 )
-from bordercompact.harmonize.geometry import check_geometries
+from bordercompact.harmonize.geometry import anchor_points, check_geometries
 from bordercompact.harmonize.log import DatasetLog
 from bordercompact.harmonize.raster import RasterLayer, harmonize_raster
 from bordercompact.harmonize.readers import read_vector
@@ -225,8 +227,9 @@ def _harmonize_vector(
         entry.repairs = [{"feature": r.feature, "reason": r.reason} for r in check.repairs]
     geometry = check.geometry
 
-    usable = ~(shapely.is_missing(geometry.values) | shapely.is_empty(geometry.values))
-    anchors = shapely.point_on_surface(geometry.values[usable])
+    all_anchors = anchor_points(geometry.values)
+    usable = all_anchors != None  # noqa: E711 (element-wise on an object array)
+    anchors = all_anchors[usable]
     astray = outside_area_of_use(source_crs, shapely.get_x(anchors), shapely.get_y(anchors))
     if astray.any():
         problems.error(
@@ -292,7 +295,10 @@ def _harmonize_vector(
 
     frame = gpd.GeoDataFrame(
         {
-            "feature_id": pd.array([f"{dataset.id}:{i}" for i in ids], dtype="string"),
+            "feature_id": pd.array(
+                pc.binary_join_element_wise(f"{dataset.id}:", pa.array(ids, pa.string()), ""),
+                dtype="string",
+            ),
             "dataset": pd.Categorical([dataset.id] * len(source)),
             "party": pd.Categorical(parties),
             "source_id": pd.array(ids, dtype="string"),
@@ -451,6 +457,10 @@ def _parties(
             **where,
         )
     return parties, none_lost
+
+
+def _parties_present(parties: np.ndarray) -> list[str]:
+    return sorted(str(p) for p in pd.unique(parties) if p is not None and not pd.isna(p))
 
 
 def _extra_field_spec(name: str, dataset: Dataset) -> FieldSpec:
@@ -693,7 +703,7 @@ def _convert_money(
     indices = context.indices or money.PriceIndices({}, {})
     converted = numbers.copy()
     ok = True
-    for party_id in sorted({p for p in parties if p is not None and not pd.isna(p)}):
+    for party_id in _parties_present(parties):
         country = context.region.party(party_id).country
         try:
             factor, deflator, rate = money.price_level_factor(
@@ -909,7 +919,7 @@ def _check_inside(
 ) -> None:
     tolerance = context.region.settings.border_tolerance_m
     region_territory = shapely.union_all(list(context.territories.values()))
-    for party_id in sorted({p for p in parties if p is not None and not pd.isna(p)}):
+    for party_id in _parties_present(parties):
         rows = np.flatnonzero(parties == party_id)
         territory = context.territories.get(party_id)
         expected = f"inside the boundary of {party_id}"

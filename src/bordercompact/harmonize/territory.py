@@ -11,6 +11,8 @@ import numpy as np
 import shapely
 from shapely import Geometry
 
+from bordercompact.harmonize.geometry import anchor_points
+
 #: Slivers below this area (m²) are floating-point noise of reprojected shared vertices.
 MIN_REPORTED_AREA_M2 = 1.0
 
@@ -103,13 +105,17 @@ def outside_territory(
     geometries: np.ndarray, territory: Geometry, tolerance_m: float
 ) -> np.ndarray:
     """Mask of features whose representative point lies farther than ``tolerance_m`` from
-    ``territory``. Points are tested by coordinates, which is fast for millions of them."""
+    ``territory``; missing and empty geometries are not flagged (they are reported as
+    such). Points are tested by coordinates, which is fast for millions of them."""
     shapely.prepare(territory)
-    points = shapely.point_on_surface(geometries)
-    x, y = shapely.get_x(points), shapely.get_y(points)
+    points = anchor_points(geometries)
+    located = points != None  # noqa: E711 (element-wise on an object array)
+    x = np.full(len(points), np.nan)
+    y = np.full(len(points), np.nan)
+    x[located], y[located] = shapely.get_x(points[located]), shapely.get_y(points[located])
     inside = shapely.contains_xy(territory, x, y)
-    outside = np.flatnonzero(~inside & np.isfinite(x))
+    outside = np.flatnonzero(~inside & located)
     if len(outside) and tolerance_m > 0:
         near = shapely.dwithin(territory, points[outside], tolerance_m)
         inside[outside[near]] = True
-    return ~inside & np.isfinite(x)
+    return ~inside & located
