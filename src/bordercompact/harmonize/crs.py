@@ -37,6 +37,14 @@ class Reprojection:
         }
 
 
+def same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
+    """Whether two CRSs are the same, also when one is written out and the other by code."""
+    if a == b:
+        return True
+    authority_a, authority_b = a.to_authority(min_confidence=70), b.to_authority(min_confidence=70)
+    return authority_a is not None and authority_a == authority_b
+
+
 def crs_label(crs: pyproj.CRS) -> str:
     authority = crs.to_authority()
     return f"{authority[0]}:{authority[1]} ({crs.name})" if authority else crs.name

@@ -36,7 +36,7 @@ from bordercompact.harmonize.territory import (
     outside_territory,
     party_by_location,
 )
-from bordercompact.harmonize.units import UnitError, target_unit, unit_conversion
+from bordercompact.harmonize.units import declared_conversion
 from bordercompact.harmonize.vocab import (
     Vocabulary,
     map_labels,
@@ -287,7 +287,7 @@ def _harmonize_vector(
                 field=f"units.{name}",
                 features=[dataset.id],
             )
-    _check_at_most(kind, out, ids, file, where, problems)
+    _check_at_most(kind, dataset, out, ids, file, where, problems)
 
     # Features placed by location are inside by construction.
     if kind.inside_party and context.territories and dataset.party != BY_LOCATION:
@@ -360,7 +360,7 @@ def _feature_ids(
             )
         return np.array([f"row{i + 1}" for i in range(len(source))], dtype=object)
     raw = source[dataset.id_field]
-    missing = raw.isna().to_numpy()
+    missing = _blank(raw)
     ids = _as_text(raw).to_numpy(dtype=object)
     if missing.any():
         problems.error(
@@ -387,6 +387,14 @@ def _feature_ids(
     return ids
 
 
+def _blank(values: pd.Series) -> np.ndarray:
+    """Mask of missing cells: null, NaN, or text that is empty or only white space."""
+    blank = values.isna().to_numpy(dtype=bool, copy=True)
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        blank = blank | values.astype("string").str.strip().fillna("").eq("").to_numpy(bool)
+    return blank
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     """Ids and labels as text; whole floats (``12.0`` from a shapefile) lose the ``.0``."""
     if pd.api.types.is_float_dtype(values):
@@ -411,8 +419,11 @@ def _parties(
     problems = context.problems
     nobody = np.full(len(source), None, dtype=object)
     none_lost = np.zeros(len(source), dtype=bool)
-    if dataset.party == SHARED:
-        return nobody, none_lost
+    known = {p.id for p in context.region.parties}
+    if dataset.party == SHARED or (
+        dataset.party not in (None, BY_LOCATION) and dataset.party not in known
+    ):
+        return nobody, none_lost  # an unknown party is reported with the manifest
     if dataset.party == BY_LOCATION:
         if not context.territories:
             problems.error(
@@ -443,8 +454,9 @@ def _parties(
     if dataset.party_field not in source.columns:
         return nobody, none_lost
     values = _as_text(source[dataset.party_field]).str.strip()
-    parties = values.map(dataset.party_values).to_numpy(dtype=object)
-    unknown = np.flatnonzero(pd.isna(parties))
+    known_values = {v: p for v, p in dataset.party_values.items() if p in known}
+    parties = values.map(known_values).to_numpy(dtype=object)
+    unknown = np.flatnonzero(~values.isin(list(dataset.party_values)).to_numpy(bool))
     if len(unknown):
         found = sorted(set(values.iloc[unknown].fillna("<empty>")))
         problems.error(
@@ -558,9 +570,7 @@ def _numbers(
     problems: ProblemLog,
 ) -> np.ndarray:
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    blank = values.isna().to_numpy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values):
-        blank |= values.astype("string").str.strip().fillna("").eq("").to_numpy()
+    blank = _blank(values)
     text = np.flatnonzero(np.isnan(numbers) & ~blank)
     if len(text):
         found = sorted(set(values.iloc[text].astype(str)))[:5]
@@ -616,44 +626,12 @@ def _convert_unit(
     field_meta: dict[str, dict[str, Any]],
 ) -> np.ndarray | None:
     manifest = str(context.region.manifest_path)
-    declared = dataset.units.get(spec.name)
-    if declared is None:
-        context.problems.error(
-            "missing-unit",
-            manifest,
-            f"no unit for {spec.name!r} (column {column!r})",
-            f"units.{spec.name} = its unit (e.g. '{spec.unit or 'm'}')",
-            field=f"datasets.{dataset.id}.units",
-            features=[dataset.id],
-        )
-        return None
-    try:
-        target = target_unit(declared, spec.unit)
-        conversion = unit_conversion(declared, target)
-    except UnitError as exc:
-        code = "unknown-unit" if "not a unit" in str(exc) else "unit-dimension"
-        context.problems.error(
-            code,
-            manifest,
-            str(exc),
-            f"a unit of {spec.name} pint knows"
-            + (f", convertible to {spec.unit}" if spec.unit else ""),
-            field=f"datasets.{dataset.id}.units.{spec.name}",
-            features=[dataset.id],
-        )
-        return None
-    entry.units.append(
-        {
-            "field": spec.name,
-            "column": column,
-            "from": declared,
-            "to": target,
-            "scale": conversion.scale,
-            "offset": conversion.offset,
-            "formula": conversion.formula,
-        }
+    conversion = declared_conversion(
+        spec, f"column {column!r}", dataset, manifest, context.problems, entry
     )
-    field_meta[spec.name] = {"role": "quantity", "unit": target}
+    if conversion is None:
+        return None
+    field_meta[spec.name] = {"role": "quantity", "unit": conversion.target}
     return conversion.apply(numbers)
 
 
@@ -871,7 +849,7 @@ def _languages(
             features=[dataset.id],
         )
         return None
-    if dataset.party not in (None, BY_LOCATION, SHARED):
+    if dataset.party in {p.id for p in context.region.parties}:
         party = context.region.party(dataset.party)
         if language.split("-")[0] not in {tag.split("-")[0] for tag in party.languages}:
             context.problems.warning(
@@ -887,6 +865,7 @@ def _languages(
 
 def _check_at_most(
     kind: DatasetKind,
+    dataset: Dataset,
     out: pd.DataFrame,
     ids: np.ndarray,
     file: str,
@@ -898,12 +877,14 @@ def _check_at_most(
             part, whole = out[spec.name].to_numpy(float), out[spec.at_most].to_numpy(float)
             over = np.flatnonzero(part > whole)
             if len(over):
+                column = dataset.fields.get(spec.name, spec.name)
+                total = dataset.fields.get(spec.at_most, spec.at_most)
                 problems.warning(
                     "count-exceeds-total",
                     file,
-                    f"{spec.name} greater than {spec.at_most}",
-                    f"{spec.name} <= {spec.at_most}",
-                    field=spec.name,
+                    f"{spec.name} ({column}) greater than {spec.at_most} ({total})",
+                    f"{spec.name} <= {spec.at_most}: a part cannot exceed its whole",
+                    field=column,
                     features=ids[over],
                     **where,
                 )

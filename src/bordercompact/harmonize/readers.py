@@ -11,6 +11,7 @@ import pyogrio
 import pyproj
 from pyarrow import csv as arrow_csv
 
+from bordercompact.harmonize.crs import same_crs
 from bordercompact.region.manifest import Dataset
 from bordercompact.region.problems import ProblemLog
 
@@ -25,6 +26,8 @@ def read_vector(
     file cannot be read or its CRS cannot be known.
     """
     where = {"layer": dataset.layer, "dataset": dataset.id}
+    if dataset.resolved_format == "csv" and not (dataset.x_field and dataset.y_field):
+        return None  # reported with the manifest: a CSV needs its coordinate columns
     if not path.exists():
         problems.error(
             "missing-file",
@@ -74,7 +77,7 @@ def read_vector(
             **where,
         )
         return None
-    if own is not None and declared is not None and not _same_crs(own, declared):
+    if own is not None and declared is not None and not same_crs(own, declared):
         problems.error(
             "crs-mismatch",
             str(path),
@@ -125,10 +128,3 @@ def _read_csv_points(dataset: Dataset, path: Path) -> gpd.GeoDataFrame:
     geometry = gpd.points_from_xy(x, y)
     geometry[(x.isna() | y.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
-
-
-def _same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
-    if a == b:
-        return True
-    authority_a, authority_b = a.to_authority(min_confidence=70), b.to_authority(min_confidence=70)
-    return authority_a is not None and authority_a == authority_b

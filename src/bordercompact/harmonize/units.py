@@ -8,6 +8,11 @@ from functools import cache
 import numpy as np
 import pint
 
+from bordercompact.harmonize.log import DatasetLog
+from bordercompact.region.kinds import FieldSpec
+from bordercompact.region.manifest import Dataset
+from bordercompact.region.problems import ProblemLog
+
 #: SI unit of each dimension, for fields the dataset kind does not know.
 SI_UNIT_OF_DIMENSION = {
     "[length]": "m",
@@ -24,6 +29,12 @@ SI_UNIT_OF_DIMENSION = {
 
 class UnitError(ValueError):
     """A unit pint does not know, or one of the wrong dimension."""
+
+    code = "unit-dimension"
+
+
+class UnknownUnitError(UnitError):
+    code = "unknown-unit"
 
 
 @cache
@@ -42,9 +53,9 @@ def parse_unit(text: str) -> pint.Unit:
         ValueError,
         TypeError,
     ) as exc:
-        raise UnitError(f"{text!r} is not a unit pint knows ({exc})") from None
+        raise UnknownUnitError(f"{text!r} is not a unit pint knows ({exc})") from None
     except AssertionError:
-        raise UnitError(f"{text!r} is not a unit pint knows") from None
+        raise UnknownUnitError(f"{text!r} is not a unit pint knows") from None
 
 
 def target_unit(source: str, canonical: str | None) -> str:
@@ -102,3 +113,53 @@ def unit_conversion(source: str, target: str) -> UnitConversion:
     except pint.errors.DimensionalityError as exc:
         raise UnitError(str(exc)) from None
     return UnitConversion(source, target, float(at_one - at_zero), float(at_zero))
+
+
+def declared_conversion(
+    spec: FieldSpec,
+    column: str,
+    dataset: Dataset,
+    manifest: str,
+    problems: ProblemLog,
+    entry: DatasetLog,
+) -> UnitConversion | None:
+    """The conversion of a field from the unit its dataset declares to its canonical unit,
+    written into the harmonization log; None (with the problem reported) when the unit is
+    missing, unknown to pint, or of the wrong dimension."""
+    declared = dataset.units.get(spec.name)
+    where = {"field": f"datasets.{dataset.id}.units", "features": [dataset.id]}
+    if declared is None:
+        problems.error(
+            "missing-unit",
+            manifest,
+            f"no unit for {spec.name!r} ({column})",
+            f"units.{spec.name} = its unit (e.g. '{spec.unit or 'm'}')",
+            **where,
+        )
+        return None
+    try:
+        target = target_unit(declared, spec.unit)
+        conversion = unit_conversion(declared, target)
+    except UnitError as exc:
+        problems.error(
+            exc.code,
+            manifest,
+            str(exc),
+            f"a unit of {spec.name} pint knows"
+            + (f", convertible to {spec.unit}" if spec.unit else ""),
+            field=f"datasets.{dataset.id}.units.{spec.name}",
+            features=[dataset.id],
+        )
+        return None
+    entry.units.append(
+        {
+            "field": spec.name,
+            "column": column,
+            "from": declared,
+            "to": target,
+            "scale": conversion.scale,
+            "offset": conversion.offset,
+            "formula": conversion.formula,
+        }
+    )
+    return conversion
