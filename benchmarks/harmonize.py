@@ -29,8 +29,16 @@ from shapely.geometry import box
 
 PARTY_CRS = "EPSG:2279"
 ANALYSIS_CRS = "EPSG:32614"
-LABELS = {"Single Family": "RES1", "Multi Family": "RES3", "Retail": "COM1", "Office": "COM4",
-          "Warehouse": "COM2", "Light Industrial": "IND2", "School": "EDU1", "Church": "REL1"}
+LABELS = {
+    "Single Family": "RES1",
+    "Multi Family": "RES3",
+    "Retail": "COM1",
+    "Office": "COM4",
+    "Warehouse": "COM2",
+    "Light Industrial": "IND2",
+    "School": "EDU1",
+    "Church": "REL1",
+}
 MANIFEST = """\
 [region]
 name = "Benchmark"
@@ -88,21 +96,28 @@ def write_region(root: Path, buildings: int, fmt: str) -> Path:
     north = box(450_000, 3_000_000, 470_000, 3_020_000)
     south = box(430_000, 3_000_000, 450_000, 3_020_000)
     for name, land in (("north", north), ("south", south)):
-        gpd.GeoDataFrame({"ID": [name]}, geometry=[land], crs=ANALYSIS_CRS).to_file(root / f"{name}.gpkg")
+        gpd.GeoDataFrame({"ID": [name]}, geometry=[land], crs=ANALYSIS_CRS).to_file(
+            root / f"{name}.gpkg"
+        )
     points = gpd.GeoSeries(
-        gpd.points_from_xy(rng.uniform(450_050, 469_950, buildings),
-                           rng.uniform(3_000_050, 3_019_950, buildings)),
+        gpd.points_from_xy(
+            rng.uniform(450_050, 469_950, buildings), rng.uniform(3_000_050, 3_019_950, buildings)
+        ),
         crs=ANALYSIS_CRS,
     ).to_crs(PARTY_CRS)
     labels = np.array(list(LABELS))
-    frame = pd.DataFrame({
-        "BLDG_ID": np.char.add("B", np.arange(buildings).astype(str)),
-        "OCC_TYPE": labels[rng.integers(0, len(labels), buildings)],
-        "REPL_COST": rng.uniform(80_000, 900_000, buildings).round(0),
-        "SQFT": rng.uniform(600, 6_000, buildings).round(0),
-    })
+    frame = pd.DataFrame(
+        {
+            "BLDG_ID": np.char.add("B", np.arange(buildings).astype(str)),
+            "OCC_TYPE": labels[rng.integers(0, len(labels), buildings)],
+            "REPL_COST": rng.uniform(80_000, 900_000, buildings).round(0),
+            "SQFT": rng.uniform(600, 6_000, buildings).round(0),
+        }
+    )
     if fmt == "csv":
-        frame.assign(X_FT=points.x.round(2), Y_FT=points.y.round(2)).to_csv(root / "buildings.csv", index=False)
+        frame.assign(X_FT=points.x.round(2), Y_FT=points.y.round(2)).to_csv(
+            root / "buildings.csv", index=False
+        )
         path, layer, xy = "buildings.csv", "", 'x_field = "X_FT"\ny_field = "Y_FT"\n'
     else:
         path = f"buildings.{'parquet' if fmt == 'parquet' else 'gpkg'}"
@@ -116,10 +131,16 @@ def write_region(root: Path, buildings: int, fmt: str) -> Path:
         "country,year,index,source\nUS,2019,255.657,BLS CPI-U\nUS,2023,304.702,BLS CPI-U\n"
     )
     vocabulary = ", ".join(f'"{label}" = "{term}"' for label, term in LABELS.items())
-    (root / "region.toml").write_text(MANIFEST.format(
-        analysis=ANALYSIS_CRS, party=PARTY_CRS, buildings=path, layer=layer, xy=xy,
-        vocabulary=vocabulary,
-    ))
+    (root / "region.toml").write_text(
+        MANIFEST.format(
+            analysis=ANALYSIS_CRS,
+            party=PARTY_CRS,
+            buildings=path,
+            layer=layer,
+            xy=xy,
+            vocabulary=vocabulary,
+        )
+    )
     return root
 
 
@@ -135,8 +156,9 @@ def measure(which: str, region: Path, out: Path) -> dict[str, float]:
         path = next(region.glob("buildings.*"))
         if path.suffix == ".csv":
             table = pd.read_csv(path)
-            frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table.X_FT, table.Y_FT),
-                                     crs=PARTY_CRS)
+            frame = gpd.GeoDataFrame(
+                table, geometry=gpd.points_from_xy(table.X_FT, table.Y_FT), crs=PARTY_CRS
+            )
         elif path.suffix == ".parquet":
             frame = gpd.read_parquet(path)
         else:
@@ -171,22 +193,42 @@ def main() -> None:
                 out = root / f"{which}-{i}" / ("run" if which == "bordercompact" else "out.parquet")
                 out.parent.mkdir()
                 done = subprocess.run(
-                    [sys.executable, __file__, "--measure", which, "--region", str(region),
-                     "--out", str(out)],
-                    check=True, capture_output=True, text=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--measure",
+                        which,
+                        "--region",
+                        str(region),
+                        "--out",
+                        str(out),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 )
                 runs[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    median = {w: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "peak_mib")}
-              for w, rs in runs.items()}
+    median = {
+        w: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "peak_mib")}
+        for w, rs in runs.items()
+    }
     ours, reference = median["bordercompact"], median["reference"]
-    print(f"buildings: {args.buildings:,} points, input {args.format} {size_mib:,.0f} MiB, "
-          f"{args.repeat} runs each, medians")
-    print(f"bordercompact validate+harmonize: {ours['seconds']:6.2f} s   peak {ours['peak_mib']:7,.0f} MiB"
-          f"   ({args.buildings / ours['seconds']:,.0f} buildings/s)")
-    print(f"reference (geopandas read + to_crs + to_parquet): {reference['seconds']:6.2f} s   "
-          f"peak {reference['peak_mib']:7,.0f} MiB")
-    print(f"ratio bordercompact / reference: time {ours['seconds'] / reference['seconds']:.2f}×, "
-          f"memory {ours['peak_mib'] / reference['peak_mib']:.2f}×")
+    print(
+        f"buildings: {args.buildings:,} points, input {args.format} {size_mib:,.0f} MiB, "
+        f"{args.repeat} runs each, medians"
+    )
+    print(
+        f"bordercompact validate+harmonize: {ours['seconds']:6.2f} s   "
+        f"peak {ours['peak_mib']:7,.0f} MiB   ({args.buildings / ours['seconds']:,.0f} buildings/s)"
+    )
+    print(
+        f"reference (geopandas read + to_crs + to_parquet): {reference['seconds']:6.2f} s   "
+        f"peak {reference['peak_mib']:7,.0f} MiB"
+    )
+    print(
+        f"ratio bordercompact / reference: time {ours['seconds'] / reference['seconds']:.2f}×, "
+        f"memory {ours['peak_mib'] / reference['peak_mib']:.2f}×"
+    )
     print("target: under 15 s and under 2,048 MiB for 1,000,000 buildings on 2 cores")
     print(f"all runs: {json.dumps(runs)}")
 

@@ -65,7 +65,6 @@ BLOCK_M = 250.0  # street-grid spacing
 N_BUILDINGS = {"riverton": 26_000, "ribera": 24_000}
 N_ZONES = {"riverton": 160, "ribera": 160}
 
-M_PER_FT = 0.3048  # international foot: SQFT and FFH_FT are pint's "ft"
 M2_PER_ACRE = 4046.8564224
 DEM_RES_DEG = 1.5 / 3600.0  # 1.5 arc-seconds, about 45 m
 NODATA = -9999.0
@@ -98,6 +97,7 @@ class OccClass:
     unit_area: float = 0.0  # > 0: floor area per dwelling unit (apartments)
 
 
+# fmt: off
 US_CLASSES = [  # sq ft, USD 2019, ft
     OccClass("Single Family", "residential", (1750, 0.30, 700, 5000), 142, 0.30, 0.5,
              ((1, 2), (0.82, 0.18)), (0.5, 1.5), share=0.78, dwellings=True),
@@ -240,10 +240,15 @@ MX_INFRA_TYPES = {"Subestación eléctrica", "Planta potabilizadora",
 # place, a range, or none.
 FACILITY_CAPACITY = {
     "Hospital": (60, 320, "all"), "Clinic": (30, 80, (0, 6)), "Clínica": (30, 80, (0, 6)),
-    "School": (350, 2200, None), "Escuela": (250, 1500, None),
     "Emergency Shelter": (150, 900, None), "Refugio temporal": (100, 600, None),
     "Cooling Center": (40, 250, None), "Centro de enfriamiento": (40, 200, None),
     "Nursing Home": (60, 160, "all"), "Asilo de ancianos": (40, 120, "all"),
+}
+# Schools: enrolment by the level in the school's name.
+SCHOOL_CAPACITY = {
+    "Elementary": (350, 800), "Middle": (600, 1200), "High": (1200, 2600),
+    "Jardín": (80, 250), "Primaria": (250, 700), "Secundaria": (400, 1000),
+    "Preparatoria": (600, 1600),
 }
 # Replacement values, in the party's currency at its price year. Riverton values every
 # facility (USD 2019); Ribera only its utilities (MXN 2020, layer "infraestructura").
@@ -304,25 +309,31 @@ FIXED_NAMES = {
                               "Northwest Water Treatment Plant"],
     "Wastewater Treatment Plant": ["South Riverton Wastewater Treatment Plant",
                                    "Mesquite Creek Wastewater Treatment Plant"],
-    "Hospital@ribera": ["Hospital General de Ciudad Ribera",
-                        "Hospital General de Zona No. 11 (IMSS)",
-                        "Hospital Materno Infantil de Ribera"],
-    "Clínica": ["Centro de Salud Urbano Colonia Centro", "Unidad de Medicina Familiar No. 34 (IMSS)",
-                "Unidad de Medicina Familiar No. 45 (IMSS)", "Clínica Hospital ISSSTE Ribera",
-                "Centro de Salud Colonia Hidalgo", "Centro de Salud Colonia Las Palmas",
-                "Centro de Salud Colonia Buenavista", "Centro de Salud Colonia Solidaridad",
-                "Centro de Salud Colonia Voluntad y Trabajo", "Cruz Roja Mexicana, Delegación Ribera"],
-    "Refugio temporal": ["Albergue Gimnasio Municipal", "Refugio Temporal DIF Ribera",
-                         "Albergue Escuela Secundaria Técnica No. 3", "Refugio Temporal Centro Cívico",
-                         "Albergue Parroquia San José", "Refugio Temporal Colonia Hidalgo"],
-    "Centro de enfriamiento": ["Biblioteca Pública Municipal", "Centro Comunitario Colonia Las Palmas",
-                               "Casa de la Cultura de Ribera", "Centro de Desarrollo Comunitario Sur",
-                               "Unidad Deportiva Norte"],
-    "Comandancia de policía": ["Comandancia Central de Policía", "Comandancia de Policía Poniente",
-                               "Comandancia de Policía Sur"],
-    "Asilo de ancianos": ["Asilo de Ancianos San Vicente de Paúl", "Casa Hogar del Adulto Mayor DIF"],
-    "Subestación eléctrica": ["Subestación Ribera Norte", "Subestación Ribera Poniente",
-                              "Subestación Parque Industrial", "Subestación Las Torres"],
+    "Hospital@ribera": [
+        "Hospital General de Ciudad Ribera", "Hospital General de Zona No. 11 (IMSS)",
+        "Hospital Materno Infantil de Ribera"],
+    "Clínica": [
+        "Centro de Salud Urbano Colonia Centro", "Unidad de Medicina Familiar No. 34 (IMSS)",
+        "Unidad de Medicina Familiar No. 45 (IMSS)", "Clínica Hospital ISSSTE Ribera",
+        "Centro de Salud Colonia Hidalgo", "Centro de Salud Colonia Las Palmas",
+        "Centro de Salud Colonia Buenavista", "Centro de Salud Colonia Solidaridad",
+        "Centro de Salud Colonia Voluntad y Trabajo", "Cruz Roja Mexicana, Delegación Ribera"],
+    "Refugio temporal": [
+        "Albergue Gimnasio Municipal", "Refugio Temporal DIF Ribera",
+        "Albergue Escuela Secundaria Técnica No. 3", "Refugio Temporal Centro Cívico",
+        "Albergue Parroquia San José", "Refugio Temporal Colonia Hidalgo"],
+    "Centro de enfriamiento": [
+        "Biblioteca Pública Municipal", "Centro Comunitario Colonia Las Palmas",
+        "Casa de la Cultura de Ribera", "Centro de Desarrollo Comunitario Sur",
+        "Unidad Deportiva Norte"],
+    "Comandancia de policía": [
+        "Comandancia Central de Policía", "Comandancia de Policía Poniente",
+        "Comandancia de Policía Sur"],
+    "Asilo de ancianos": [
+        "Asilo de Ancianos San Vicente de Paúl", "Casa Hogar del Adulto Mayor DIF"],
+    "Subestación eléctrica": [
+        "Subestación Ribera Norte", "Subestación Ribera Poniente",
+        "Subestación Parque Industrial", "Subestación Las Torres"],
     "Planta potabilizadora": ["Planta Potabilizadora El Centenario", "Planta Potabilizadora Sur"],
     "Planta de tratamiento de aguas residuales": [
         "Planta de Tratamiento de Aguas Residuales Oriente",
@@ -337,6 +348,7 @@ BRIDGES = [
     (0.28, "International Bridge III (Commerce Bridge)", "Highway", 8, 60),
 ]
 MOTORWAY_BRIDGE = 2  # index into BRIDGES
+# fmt: on
 
 
 # --------------------------------------------------------------------------------------
@@ -362,7 +374,7 @@ def make_box() -> Polygon:
 def resample_by_length(pts: np.ndarray, step: float) -> np.ndarray:
     """Evenly spaced vertices along a polyline, keeping both end points exactly."""
     cum = np.r_[0.0, np.cumsum(np.hypot(*np.diff(pts, axis=0).T))]
-    t = np.linspace(0.0, cum[-1], int(math.ceil(cum[-1] / step)) + 1)
+    t = np.linspace(0.0, cum[-1], math.ceil(cum[-1] / step) + 1)
     out = np.column_stack([np.interp(t, cum, pts[:, 0]), np.interp(t, cum, pts[:, 1])])
     out[0], out[-1] = pts[0], pts[-1]
     return out
@@ -386,7 +398,8 @@ def make_river(rng: np.random.Generator, box: Polygon) -> LineString:
         amps = np.array([600.0, 250.0, 90.0]) * rng.uniform(0.8, 1.2, 3)
         freqs = np.array([4.0, 9.0, 17.0]) * rng.uniform(0.85, 1.15, 3)
         phases = rng.uniform(0.0, 2.0 * math.pi, 3)
-        offset = np.sin(math.pi * s[:, 0]) * (amps * np.sin(2 * math.pi * freqs * s + phases)).sum(1)
+        waves = (amps * np.sin(2 * math.pi * freqs * s + phases)).sum(1)
+        offset = np.sin(math.pi * s[:, 0]) * waves
         pts = a + s * (b - a) + offset[:, None] * normal
         pts[-1] = b  # sin(pi) is 1e-16, not 0
         line = LineString(resample_by_length(pts, RIVER_STEP_M))
@@ -404,7 +417,8 @@ def make_frame(rng: np.random.Generator) -> Frame:
     line = np.asarray(river.coords)
     ne = Polygon(np.vstack([line, [[xmax, ymin], [xmax, ymax], [xmin, ymax]]]))
     sw = Polygon(np.vstack([line, [[xmin, ymin]]]))
-    cities = {"riverton": shapely.geometry.polygon.orient(ne), "ribera": shapely.geometry.polygon.orient(sw)}
+    orient = shapely.geometry.polygon.orient
+    cities = {"riverton": orient(ne), "ribera": orient(sw)}
     assert all(c.is_valid for c in cities.values())
     channel = river.buffer(RIVER_WIDTH_M / 2, cap_style="flat").intersection(box)
     return Frame(box, river, cities, channel)
@@ -414,8 +428,10 @@ def river_point(river: LineString, frac: float) -> tuple[np.ndarray, np.ndarray]
     """Point at a fraction of the river's length and the unit normal towards the NE bank
     (from the tangent over +-300 m, so that small wiggles do not tilt it)."""
     d = frac * river.length
-    p, a, b = (np.array(river.interpolate(x).coords[0])
-               for x in (d, max(d - 300, 0), min(d + 300, river.length)))
+    p, a, b = (
+        np.array(river.interpolate(x).coords[0])
+        for x in (d, max(d - 300, 0), min(d + 300, river.length))
+    )
     t = (b - a) / np.hypot(*(b - a))
     return p, np.array([-t[1], t[0]])
 
@@ -450,8 +466,12 @@ class CityPlan:
         centres, sigmas, amps = self.bumps
         d2 = ((xy[:, None, :] - centres[None]) ** 2).sum(-1)
         noise = (amps * np.exp(-d2 / (2 * sigmas**2))).sum(1)
-        raw = (0.2 + self.core_weight * np.exp(-((r / 2200) ** 2))
-               + self.periphery_weight * np.clip((r - 3500) / 5000, 0, 1) + noise)
+        raw = (
+            0.2
+            + self.core_weight * np.exp(-((r / 2200) ** 2))
+            + self.periphery_weight * np.clip((r - 3500) / 5000, 0, 1)
+            + noise
+        )
         return np.clip(raw, 0.0, 1.0)
 
     def old_age(self, xy: np.ndarray) -> np.ndarray:
@@ -477,8 +497,9 @@ def make_plans(rng: np.random.Generator, frame: Frame) -> dict[str, CityPlan]:
     p_m, n_m = river_point(frame.river, BRIDGES[MOTORWAY_BRIDGE][0])
     for party, city in frame.cities.items():
         side = SIDE[party]
-        land = (city.difference(frame.river.buffer(BUILDING_SETBACK_M))
-                .intersection(frame.box.buffer(-20.0)))
+        land = city.difference(frame.river.buffer(BUILDING_SETBACK_M)).intersection(
+            frame.box.buffer(-20.0)
+        )
         shapely.prepare(land)
         core = p_core + side * 1000.0 * n_core  # old town: 1 km from the old bridges
         assert contains(land, core[None])[0]
@@ -496,13 +517,15 @@ def make_plans(rng: np.random.Generator, frame: Frame) -> dict[str, CityPlan]:
         centres = rng.uniform(frame.box.bounds[:2], frame.box.bounds[2:], (8, 2))
         bumps = (centres, rng.uniform(700, 2000, 8), rng.uniform(-0.25, 0.25, 8))
         weights = {"riverton": (0.55, 0.15), "ribera": (0.35, 0.55)}[party]
-        plans[party] = CityPlan(party, city, land, core, np.array(subs), parks, mdir,
-                                *weights, bumps)
+        plans[party] = CityPlan(
+            party, city, land, core, np.array(subs), parks, mdir, *weights, bumps
+        )
     return plans
 
 
-def sample_points(rng: np.random.Generator, n: int, mixture: list, region,
-                  bounds: tuple) -> np.ndarray:
+def sample_points(
+    rng: np.random.Generator, n: int, mixture: list, region, bounds: tuple
+) -> np.ndarray:
     """n points from a mixture of (weight, centre, sigma) Gaussians - centre None means
     uniform over bounds - keeping only those inside region (rejection sampling)."""
     weights = np.array([w for w, _, _ in mixture], dtype=float)
@@ -527,13 +550,21 @@ def sample_points(rng: np.random.Generator, n: int, mixture: list, region,
 def placement_mixture(plan: CityPlan, place: str) -> list:
     subs = [(1.0 / len(plan.subcentres), c) for c in plan.subcentres]
     if place == "residential":
-        return ([(0.30, plan.core, 1500.0)] + [(0.45 * w, c, 1000.0) for w, c in subs]
-                + [(0.25, None, 0.0)])
+        return (
+            [(0.30, plan.core, 1500.0)]
+            + [(0.45 * w, c, 1000.0) for w, c in subs]
+            + [(0.25, None, 0.0)]
+        )
     if place == "commercial":
-        return ([(0.45, plan.core, 900.0)] + [(0.40 * w, c, 700.0) for w, c in subs]
-                + [(0.15, None, 0.0)])
+        return (
+            [(0.45, plan.core, 900.0)]
+            + [(0.40 * w, c, 700.0) for w, c in subs]
+            + [(0.15, None, 0.0)]
+        )
+    if not len(plan.parks):  # both park sites fell outside the city: scatter industry
+        return [(1.0, None, 0.0)]
     parks = [(0.75 / len(plan.parks), c, 700.0) for c in plan.parks]
-    return parks + [(0.25, None, 0.0)]
+    return [*parks, (0.25, None, 0.0)]
 
 
 # --------------------------------------------------------------------------------------
@@ -541,8 +572,14 @@ def placement_mixture(plan: CityPlan, place: str) -> list:
 # --------------------------------------------------------------------------------------
 
 
-def make_buildings(rng: np.random.Generator, plan: CityPlan, classes: list[OccClass],
-                   n_total: int, bounds: tuple, last_year: int) -> pd.DataFrame:
+def make_buildings(
+    rng: np.random.Generator,
+    plan: CityPlan,
+    classes: list[OccClass],
+    n_total: int,
+    bounds: tuple,
+    last_year: int,
+) -> pd.DataFrame:
     """Building points with attributes in the party's own units and prices.
 
     Returns one row per building: x, y (analysis CRS), label, area, stories, ffh, year,
@@ -553,7 +590,7 @@ def make_buildings(rng: np.random.Generator, plan: CityPlan, classes: list[OccCl
     shares = np.array([c.share for c in classes])
     counts = rng.multinomial(n_total - fixed, shares / shares.sum()) + [c.count for c in classes]
     parts = []
-    for cls, n in zip(classes, counts):
+    for cls, n in zip(classes, counts, strict=True):
         xy = sample_points(rng, int(n), placement_mixture(plan, cls.place), plan.land, bounds)
         dep, old = plan.deprivation(xy), plan.old_age(xy)
         med, sd, lo, hi = cls.area
@@ -567,14 +604,28 @@ def make_buildings(rng: np.random.Generator, plan: CityPlan, classes: list[OccCl
         ffh = rng.uniform(*cls.ffh, n)
         if cls.dwellings and cls.label in ("Single Family", "Multi Family"):
             ffh = np.where(year < 1960, ffh + 1.5, ffh)  # pier-and-beam before slabs
-        units = (np.maximum(2, area // cls.unit_area) if cls.unit_area
-                 else np.full(n, 1 if cls.dwellings else 0))
-        parts.append(pd.DataFrame({
-            "x": xy[:, 0], "y": xy[:, 1], "label": cls.label, "area": area.astype(int),
-            "stories": rng.choice(cls.stories[0], size=n, p=cls.stories[1]),
-            "ffh": ffh, "year": year, "value": value,
-            "contents": value * cls.contents, "units": units.astype(int), "dep": dep,
-        }))
+        units = (
+            np.maximum(2, area // cls.unit_area)
+            if cls.unit_area
+            else np.full(n, 1 if cls.dwellings else 0)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "x": xy[:, 0],
+                    "y": xy[:, 1],
+                    "label": cls.label,
+                    "area": area.astype(int),
+                    "stories": rng.choice(cls.stories[0], size=n, p=cls.stories[1]),
+                    "ffh": ffh,
+                    "year": year,
+                    "value": value,
+                    "contents": value * cls.contents,
+                    "units": units.astype(int),
+                    "dep": dep,
+                }
+            )
+        )
     # interleave the classes: ids in real inventories do not follow occupancy
     df = pd.concat(parts, ignore_index=True)
     return df.iloc[rng.permutation(len(df))].reset_index(drop=True)
@@ -599,16 +650,18 @@ def kmeans(rng: np.random.Generator, xy: np.ndarray, k: int, iters: int = 12) ->
     return centres
 
 
-def make_zone_polygons(rng: np.random.Generator, plan: CityPlan, box: Polygon,
-                       res_xy: np.ndarray, k: int) -> np.ndarray:
+def make_zone_polygons(
+    rng: np.random.Generator, plan: CityPlan, box: Polygon, res_xy: np.ndarray, k: int
+) -> np.ndarray:
     """Census-like zones tiling the city: Voronoi cells of k-means centres of the
     dwellings (so zones hold similar numbers of homes, small downtown and large at the
     fringe), clipped to the city boundary. A zone left without dwellings is dropped and
     the tiling redone with the remaining seeds."""
     seeds = kmeans(rng, res_xy, k)
     while True:
-        cells = shapely.voronoi_polygons(shapely.multipoints(seeds),
-                                         extend_to=box.buffer(2000), ordered=True)
+        cells = shapely.voronoi_polygons(
+            shapely.multipoints(seeds), extend_to=box.buffer(2000), ordered=True
+        )
         zones = shapely.intersection(shapely.get_parts(cells), plan.city)
         zones = np.array([shapely.make_valid(z) if not z.is_valid else z for z in zones])
         zone_of = assign_points(zones, res_xy)
@@ -628,18 +681,60 @@ def assign_points(polygons: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return out
 
 
-def make_demographics(rng: np.random.Generator, party: str, plan: CityPlan,
-                      zones: np.ndarray, bld: pd.DataFrame, river: LineString) -> pd.DataFrame:
+# Census shares per party as (base, per unit of deprivation, per unit of old town): the
+# share of a zone's people (or households) in each group. Riverton: a Hispanic-majority
+# US border city; Ribera: a Mexican border city with poor, car-less colonias on its edge.
+SHARES = {
+    "riverton": {
+        "occupied": (0.92, -0.06, 0.0),  # dwellings with a household
+        "age65": (0.08, 0.0, 0.12),
+        "ageu5": (0.06, 0.04, 0.0),
+        "poverty": (0.08, 0.40, 0.0),
+        "disability": (0.08, 0.06, 0.05),
+        "language": (0.12, 0.35, 0.0),  # limited English
+        "no_vehicle": (0.03, 0.22, 0.0),
+        "renters": (0.25, 0.40, 0.10),
+        "minority": (0.78, 0.18, 0.0),  # mostly Hispanic residents
+    },
+    "ribera": {
+        "occupied": (0.86, -0.06, 0.0),  # many empty social-interest homes
+        "age65": (0.08, 0.0, 0.12),
+        "ageu5": (0.06, 0.04, 0.0),
+        "poverty": (0.20, 0.45, 0.0),
+        "disability": (0.04, 0.03, 0.05),
+        "language": (0.0005, 0.004, 0.0),  # speaks an indigenous language, no Spanish
+        "no_vehicle": (0.15, 0.45, 0.0),
+        "renters": (0.08, 0.25, 0.10),
+        "minority": (0.01, 0.05, 0.0),  # indigenous population
+    },
+}
+# Household size (base, per deprivation); median household income (base, per
+# deprivation) in the party's currency and price year; summer land-surface temperature
+# (base, per urban density, per deprivation, per river proximity, noise sd) in its unit.
+HOUSEHOLD_SIZE = {"riverton": (3.0, 0.6), "ribera": (3.4, 0.6)}
+MEDIAN_INCOME = {"riverton": (78_000, -48_000), "ribera": (230_000, -150_000)}
+SURFACE_TEMP = {"riverton": (100.0, 10.0, 4.0, -4.0, 1.2), "ribera": (38.0, 5.5, 2.0, -2.0, 0.7)}
+LAND_AREA_M2 = {"riverton": M2_PER_ACRE, "ribera": 1e4}  # acres / hectares
+
+
+def make_demographics(
+    rng: np.random.Generator,
+    party: str,
+    plan: CityPlan,
+    zones: np.ndarray,
+    bld: pd.DataFrame,
+    river: LineString,
+) -> pd.DataFrame:
     """Counts per zone, built bottom-up from the dwellings in each zone so that
     population follows the buildings, and the shares follow the latent deprivation and
     old-town fields (spatially correlated by construction). Everything is drawn with
     binomial/multinomial so counts are integers and subgroups never exceed their total."""
-    us = party == "riverton"
     zone_of = assign_points(zones, bld[["x", "y"]].to_numpy())
     nz = len(zones)
     units = np.bincount(zone_of, weights=bld["units"], minlength=nz).astype(int)
-    dep = (np.bincount(zone_of, weights=bld["units"] * bld["dep"], minlength=nz)
-           / np.maximum(units, 1))
+    dep = np.bincount(zone_of, weights=bld["units"] * bld["dep"], minlength=nz) / np.maximum(
+        units, 1
+    )
     cent = shapely.get_coordinates(shapely.point_on_surface(zones))
     old = plan.old_age(cent)
     area_m2 = shapely.area(zones)
@@ -647,37 +742,28 @@ def make_demographics(rng: np.random.Generator, party: str, plan: CityPlan,
     urban = 1 - np.exp(-density / 300.0)
     near_river = np.exp(-shapely.distance(shapely.points(cent), river) / 800.0)
 
-    def share(p):  # clip a probability and draw per zone
-        return np.clip(p, 0.0, 0.98)
+    def share(group: str) -> np.ndarray:
+        base, per_dep, per_old = SHARES[party][group]
+        return np.clip(base + per_dep * dep + per_old * old, 0.0, 0.98)
 
-    hh = np.maximum(1, rng.binomial(units, share((0.92 if us else 0.86) - 0.06 * dep)))
-    hh_size = (3.0 if us else 3.4) + 0.6 * dep
-    pop = hh + rng.poisson(hh * (hh_size - 1))
-    p65 = share(0.08 + 0.12 * old)
-    pu5 = share(0.06 + 0.04 * dep)
-    ages = np.array([rng.multinomial(n, [a, b, 1 - a - b]) for n, a, b in zip(pop, p65, pu5)])
-    c = {
-        "pop": pop, "hh": hh, "age65": ages[:, 0], "ageu5": ages[:, 1],
-        "poverty": rng.binomial(pop, share((0.08 if us else 0.20) + (0.40 if us else 0.45) * dep)),
-        "disability": rng.binomial(pop, share((0.08 if us else 0.04) + (0.06 if us else 0.03) * dep
-                                              + 0.05 * old)),
-        # US: limited English; MX: speaks an indigenous language and no Spanish
-        "language": rng.binomial(pop, share(0.12 + 0.35 * dep if us else 0.0005 + 0.004 * dep)),
-        "no_vehicle": rng.binomial(hh, share((0.03 if us else 0.15) + (0.22 if us else 0.45) * dep)),
-        "renters": rng.binomial(hh, share((0.25 if us else 0.08) + (0.40 if us else 0.25) * dep
-                                          + 0.10 * old)),
-        # US: minority (mostly Hispanic) residents; MX: indigenous population
-        "minority": rng.binomial(pop, share(0.78 + 0.18 * dep if us else 0.01 + 0.05 * dep)),
-    }
-    noise = rng.lognormal(0.0, 0.08, nz)
-    if us:  # median household income USD 2019; summer LST in degF
-        c["income"] = (np.round((78000 - 48000 * dep) * noise, -1)).astype(int)
-        c["lst"] = (100 + 10 * urban + 4 * dep - 4 * near_river + rng.normal(0, 1.2, nz)).round(1)
-        c["area"] = (area_m2 / M2_PER_ACRE).round(2)
-    else:  # median annual household income MXN 2020; summer LST in degC
-        c["income"] = (np.round((230000 - 150000 * dep) * noise, -1)).astype(int)
-        c["lst"] = (38 + 5.5 * urban + 2 * dep - 2 * near_river + rng.normal(0, 0.7, nz)).round(1)
-        c["area"] = (area_m2 / 1e4).round(2)
+    hh = np.maximum(1, rng.binomial(units, share("occupied")))
+    size, size_dep = HOUSEHOLD_SIZE[party]
+    pop = hh + rng.poisson(hh * (size - 1 + size_dep * dep))
+    p65, pu5 = share("age65"), share("ageu5")
+    ages = np.array(
+        [rng.multinomial(n, [a, b, 1 - a - b]) for n, a, b in zip(pop, p65, pu5, strict=True)]
+    )
+    c = {"pop": pop, "hh": hh, "age65": ages[:, 0], "ageu5": ages[:, 1]}
+    for group in ("poverty", "disability", "language", "minority"):
+        c[group] = rng.binomial(pop, share(group))
+    for group in ("no_vehicle", "renters"):  # shares of households
+        c[group] = rng.binomial(hh, share(group))
+    inc, inc_dep = MEDIAN_INCOME[party]
+    c["income"] = np.round((inc + inc_dep * dep) * rng.lognormal(0.0, 0.08, nz), -1).astype(int)
+    t0, t_urban, t_dep, t_river, t_sd = SURFACE_TEMP[party]
+    lst = t0 + t_urban * urban + t_dep * dep + t_river * near_river + rng.normal(0, t_sd, nz)
+    c["lst"] = lst.round(1)
+    c["area"] = (area_m2 / LAND_AREA_M2[party]).round(2)
     return pd.DataFrame(c)
 
 
@@ -710,8 +796,9 @@ class RoadGraph:
     motorway_start: int  # node at the bridge III end of the motorway
 
 
-def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
-                    bld_xy: np.ndarray) -> RoadGraph:
+def make_road_graph(
+    rng: np.random.Generator, plan: CityPlan, frame: Frame, bld_xy: np.ndarray
+) -> RoadGraph:
     """A street grid (BLOCK_M spacing, rotated per city) around the old core.
 
     Every 4th line is an arterial and kept wherever it lies on the city's land; the lines
@@ -722,14 +809,19 @@ def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
     party = plan.party
     u, v = grid_axes(party)
     rel = np.array(frame.box.exterior.coords) - plan.core
-    i0, i1 = int(math.floor((rel @ u).min() / BLOCK_M)), int(math.ceil((rel @ u).max() / BLOCK_M))
-    j0, j1 = int(math.floor((rel @ v).min() / BLOCK_M)), int(math.ceil((rel @ v).max() / BLOCK_M))
+    i0, i1 = math.floor((rel @ u).min() / BLOCK_M), math.ceil((rel @ u).max() / BLOCK_M)
+    j0, j1 = math.floor((rel @ v).min() / BLOCK_M), math.ceil((rel @ v).max() / BLOCK_M)
     ni, nj = i1 - i0 + 1, j1 - j0 + 1
     ii, jj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1), indexing="ij")
-    pos = (plan.core + ii[..., None] * BLOCK_M * u + jj[..., None] * BLOCK_M * v
-           + rng.normal(0.0, 5.0, (ni, nj, 2)))  # surveyed streets are never perfectly straight
-    road_land = (plan.city.difference(frame.river.buffer(ROAD_SETBACK_M))
-                 .intersection(frame.box.buffer(-10.0)))
+    pos = (
+        plan.core
+        + ii[..., None] * BLOCK_M * u
+        + jj[..., None] * BLOCK_M * v
+        + rng.normal(0.0, 5.0, (ni, nj, 2))
+    )  # surveyed streets are never perfectly straight
+    road_land = plan.city.difference(frame.river.buffer(ROAD_SETBACK_M)).intersection(
+        frame.box.buffer(-10.0)
+    )
     valid = contains(road_land, pos.reshape(-1, 2)).reshape(ni, nj)
 
     # buildings per block: block (a, b) lies between grid nodes a..a+1 and b..b+1
@@ -748,12 +840,12 @@ def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
     edges = []  # (node a, node b, class, axis, line index, buildings beside)
     for a in range(ni):
         for b in range(nj):
-            if a + 1 < ni:  # along u, on line j = b + j0
-                edges.append(((a, b), (a + 1, b), line_class(b + j0), "u", b + j0,
-                              block(a, b - 1) + block(a, b)))
-            if b + 1 < nj:  # along v, on line i = a + i0
-                edges.append(((a, b), (a, b + 1), line_class(a + i0), "v", a + i0,
-                              block(a - 1, b) + block(a, b)))
+            if a + 1 < ni:  # along u, on line j = b + j0, between blocks (a, b-1) and (a, b)
+                beside = block(a, b - 1) + block(a, b)
+                edges.append(((a, b), (a + 1, b), line_class(b + j0), "u", b + j0, beside))
+            if b + 1 < nj:  # along v, on line i = a + i0, between blocks (a-1, b) and (a, b)
+                beside = block(a - 1, b) + block(a, b)
+                edges.append(((a, b), (a, b + 1), line_class(a + i0), "v", a + i0, beside))
     guard = frame.river.buffer(RIVER_WIDTH_M / 2 + 5.0)
     shapely.prepare(guard)
     index = {}
@@ -773,7 +865,8 @@ def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
     target = p_m + SIDE[party] * (RIVER_WIDTH_M / 2 + 150.0) * n_m
     flat_valid = np.flatnonzero(valid.ravel())
     start = np.unravel_index(
-        flat_valid[np.argmin(np.hypot(*(pos.reshape(-1, 2)[flat_valid] - target).T))], valid.shape)
+        flat_valid[np.argmin(np.hypot(*(pos.reshape(-1, 2)[flat_valid] - target).T))], valid.shape
+    )
     step = np.rint(np.array([plan.motorway_dir @ u, plan.motorway_dir @ v])).astype(int)
     cur = start
     while True:
@@ -799,13 +892,21 @@ def make_road_graph(rng: np.random.Generator, plan: CityPlan, frame: Frame,
         parent[find(edges[e][0])] = find(edges[e][1])
     roots = [find(edges[e][0]) for e in kept]
     biggest = max(set(roots), key=lambda r: (roots.count(r), r))
-    kept = [e for e, r in zip(kept, roots) if r == biggest]
+    kept = [e for e, r in zip(kept, roots, strict=True) if r == biggest]
     nodes_used = sorted({n for e in kept for n in edges[e][:2]})
     node_id = {n: NODE_ID_BASE[party] + k + 1 for k, n in enumerate(nodes_used)}
     assert start in node_id, "the motorway is cut off from the street grid"
-    rows = [{"from_id": node_id[edges[e][0]], "to_id": node_id[edges[e][1]], "cls": classes[e],
-             "axis": edges[e][3], "line": edges[e][4],
-             "geometry": LineString([pos[edges[e][0]], pos[edges[e][1]]])} for e in kept]
+    rows = [
+        {
+            "from_id": node_id[edges[e][0]],
+            "to_id": node_id[edges[e][1]],
+            "cls": classes[e],
+            "axis": edges[e][3],
+            "line": edges[e][4],
+            "geometry": LineString([pos[edges[e][0]], pos[edges[e][1]]]),
+        }
+        for e in kept
+    ]
     return RoadGraph(pd.DataFrame(rows), {node_id[n]: pos[n] for n in nodes_used}, node_id[start])
 
 
@@ -816,8 +917,9 @@ def street_name(party: str, cls: str, axis: str, line: int) -> str:
     if party == "riverton":
         if axis == "v":  # north-south streets are named, east-west ones numbered
             base = US_STREETS[line % len(US_STREETS)]
-            return f"{base} {'Blvd' if cls == 'arterial' else 'Ave' if cls == 'collector' else 'St'}"
-        n = line + 40  # numbering starts well south of the box
+            suffix = {"arterial": "Blvd", "collector": "Ave"}.get(cls, "St")
+            return f"{base} {suffix}"
+        n = line + 50  # numbered from well south of the box, so always positive
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         return f"{n}{suffix} {'Road' if cls == 'arterial' else 'Street'}"
     pool = MX_STREETS_U if axis == "u" else MX_STREETS_V
@@ -843,10 +945,20 @@ def make_bridges(frame: Frame, graphs: dict[str, RoadGraph]) -> list[dict]:
         a, b = graphs["riverton"].nodes[ends["riverton"]], graphs["ribera"].nodes[ends["ribera"]]
         line = LineString([a, b])
         assert line.intersection(frame.river).geom_type == "Point", f"{name} crosses twice"
-        out.append({"id": f"TR-BR-{k + 1:02d}", "name": name, "category": label,
-                    "lanes": lanes, "speed_kmh": speed, "bridge": True,
-                    "from_node": ends["riverton"], "to_node": ends["ribera"],
-                    "length_m": round(line.length, 1), "geometry": line})
+        out.append(
+            {
+                "id": f"TR-BR-{k + 1:02d}",
+                "name": name,
+                "category": label,
+                "lanes": lanes,
+                "speed_kmh": speed,
+                "bridge": True,
+                "from_node": ends["riverton"],
+                "to_node": ends["ribera"],
+                "length_m": round(line.length, 1),
+                "geometry": line,
+            }
+        )
     return out
 
 
@@ -866,22 +978,35 @@ def unique_names(rng: np.random.Generator, label: str, party: str, n: int) -> li
     if label == "Estación de bomberos":
         return [f"Estación de Bomberos No. {k + 1}" for k in range(n)]
     people = US_PEOPLE if party == "riverton" else MX_PEOPLE
-    levels = (["{p} Elementary School"] * 6 + ["{p} Middle School"] * 3 + ["{p} High School"]
-              if party == "riverton" else
-              ["Escuela Primaria {p}"] * 5 + ["Jardín de Niños {p}"] * 2
-              + ["Escuela Secundaria General {p}", "Escuela Secundaria Técnica No. {k}",
-                 "Preparatoria {p}"])
+    levels = (
+        ["{p} Elementary School"] * 6 + ["{p} Middle School"] * 3 + ["{p} High School"]
+        if party == "riverton"
+        else ["Escuela Primaria {p}"] * 5
+        + ["Jardín de Niños {p}"] * 2
+        + [
+            "Escuela Secundaria General {p}",
+            "Escuela Secundaria Técnica No. {k}",
+            "Preparatoria {p}",
+        ]
+    )
     names: list[str] = []
     while len(names) < n:
-        name = (levels[rng.integers(len(levels))]
-                .format(p=people[rng.integers(len(people))], k=rng.integers(1, 60)))
+        name = levels[rng.integers(len(levels))].format(
+            p=people[rng.integers(len(people))], k=rng.integers(1, 60)
+        )
         if name not in names:
             names.append(name)
     return names
 
 
-def facility_points(rng: np.random.Generator, how: str, n: int, plan: CityPlan,
-                    bld_xy: np.ndarray, river: LineString) -> np.ndarray:
+def facility_points(
+    rng: np.random.Generator,
+    how: str,
+    n: int,
+    plan: CityPlan,
+    bld_xy: np.ndarray,
+    river: LineString,
+) -> np.ndarray:
     if how == "spread":  # fire, police, substations: cover the built-up area evenly
         pts = kmeans(rng, bld_xy, n)
     elif how == "core":
@@ -903,25 +1028,38 @@ def facility_points(rng: np.random.Generator, how: str, n: int, plan: CityPlan,
     return np.where(contains(plan.land, moved)[:, None], moved, pts)
 
 
-def make_facilities(rng: np.random.Generator, plan: CityPlan, bld_xy: np.ndarray,
-                    river: LineString) -> pd.DataFrame:
+def make_facilities(
+    rng: np.random.Generator, plan: CityPlan, bld_xy: np.ndarray, river: LineString
+) -> pd.DataFrame:
     rows = []
     for label, n, how in FACILITY_PLAN[plan.party]:
         xy = facility_points(rng, how, n, plan, bld_xy, river)
         names = unique_names(rng, label, plan.party, n)
-        lo, hi, beds = FACILITY_CAPACITY.get(label, (0, 0, None))
+        low, high, beds = FACILITY_CAPACITY.get(label, (0, 0, None))
         value_range = FACILITY_VALUE[plan.party].get(label)
         for k in range(n):
+            level = (r for word, r in SCHOOL_CAPACITY.items() if word in names[k])
+            lo, hi = next(level, (low, high))
             cap = int(rng.integers(lo, hi + 1))
             nbeds = cap if beds == "all" else int(rng.integers(beds[0], beds[1] + 1)) if beds else 0
             value = round(float(rng.uniform(*value_range)), -3) if value_range else None
-            rows.append({"label": label, "name": names[k], "capacity": cap, "beds": nbeds,
-                         "value": value, "x": xy[k, 0], "y": xy[k, 1]})
+            rows.append(
+                {
+                    "label": label,
+                    "name": names[k],
+                    "capacity": cap,
+                    "beds": nbeds,
+                    "value": value,
+                    "x": xy[k, 0],
+                    "y": xy[k, 1],
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def make_commission_infrastructure(rng: np.random.Generator, frame: Frame,
-                                   bridges: list[dict]) -> list[dict]:
+def make_commission_infrastructure(
+    rng: np.random.Generator, frame: Frame, bridges: list[dict]
+) -> list[dict]:
     """Pumping stations (raw-water intakes on both banks), river gauges on the US bank
     and the border-crossing stations at both ends of every bridge. All lie on land of
     one of the cities, as the manifest requires of a non-territorial party."""
@@ -931,28 +1069,50 @@ def make_commission_infrastructure(rng: np.random.Generator, frame: Frame,
         p, n = river_point(frame.river, frac)
         return p + SIDE[party] * d * n
 
-    for k, (frac, party, place) in enumerate([(0.18, "riverton", "Riverton North"),
-                                               (0.38, "riverton", "Riverton Central"),
-                                               (0.22, "ribera", "Ribera Poniente"),
-                                               (0.42, "ribera", "Ribera Centro")]):
-        rows.append({"id": f"TR-PS-{k + 1:02d}", "name": f"{place} Raw Water Pumping Station",
-                     "category": "Pumping Station", "value_usd": round(rng.uniform(5e6, 20e6), -3),
-                     "geometry": shapely.Point(bank(frac, party, 70.0))})
-    for k, (frac, where) in enumerate([(0.08, "above Riverton"), (0.50, "at Riverton"),
-                                        (0.93, "below Ciudad Ribera")]):
-        rows.append({"id": f"TR-GA-{k + 1:02d}", "name": f"Rio Grande {where} gauge",
-                     "category": "River Gauge", "value_usd": round(rng.uniform(1.5e5, 4e5), -3),
-                     "geometry": shapely.Point(bank(frac, "riverton", 55.0))})
+    for k, (frac, party, place) in enumerate(
+        [
+            (0.18, "riverton", "Riverton North"),
+            (0.38, "riverton", "Riverton Central"),
+            (0.22, "ribera", "Ribera Poniente"),
+            (0.42, "ribera", "Ribera Centro"),
+        ]
+    ):
+        rows.append(
+            {
+                "id": f"TR-PS-{k + 1:02d}",
+                "name": f"{place} Raw Water Pumping Station",
+                "category": "Pumping Station",
+                "value_usd": round(rng.uniform(5e6, 20e6), -3),
+                "geometry": shapely.Point(bank(frac, party, 70.0)),
+            }
+        )
+    for k, (frac, where) in enumerate(
+        [(0.08, "above Riverton"), (0.50, "at Riverton"), (0.93, "below Ciudad Ribera")]
+    ):
+        rows.append(
+            {
+                "id": f"TR-GA-{k + 1:02d}",
+                "name": f"Rio Grande {where} gauge",
+                "category": "River Gauge",
+                "value_usd": round(rng.uniform(1.5e5, 4e5), -3),
+                "geometry": shapely.Point(bank(frac, "riverton", 55.0)),
+            }
+        )
     for b in bridges:
         a, z = np.array(b["geometry"].coords)
         axis = (z - a) / np.hypot(*(z - a))
         roman = b["name"].split()[2]
         for end, sign, what in ((a, -1, "US Port of Entry"), (z, +1, "Mexican Customs")):
             n_bx = sum(r["category"] == "Border Crossing Station" for r in rows)
-            rows.append({"id": f"TR-BX-{n_bx + 1:02d}",
-                         "name": f"Bridge {roman} {what}", "category": "Border Crossing Station",
-                         "value_usd": round(rng.uniform(2e7, 1.5e8), -3),
-                         "geometry": shapely.Point(end + sign * 40.0 * axis)})
+            rows.append(
+                {
+                    "id": f"TR-BX-{n_bx + 1:02d}",
+                    "name": f"Bridge {roman} {what}",
+                    "category": "Border Crossing Station",
+                    "value_usd": round(rng.uniform(2e7, 1.5e8), -3),
+                    "geometry": shapely.Point(end + sign * 40.0 * axis),
+                }
+            )
     return rows
 
 
@@ -965,7 +1125,7 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
     """Elevation (m) on a 1.5 arc-second lon/lat grid covering the box: a regional
     surface falling gently to the SE (the way the river flows), a valley that rises from
     the channel with distance from the centre line (floodplain, a terrace bluff at about
-    600 m, upland), smooth seeded undulations and centimetre noise."""
+    600 m, upland), seeded low hills and hollows and centimetre noise."""
     to_ll = Transformer.from_crs(ANALYSIS_CRS, "EPSG:4326", always_xy=True)
     ring = np.array(frame.box.exterior.segmentize(500.0).coords)
     lon, lat = to_ll.transform(ring[:, 0], ring[:, 1])
@@ -977,7 +1137,8 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
     transform = from_origin(west, north, DEM_RES_DEG, DEM_RES_DEG)
     cols, rows = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
     x, y = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True).transform(
-        west + cols * DEM_RES_DEG, north - rows * DEM_RES_DEG)
+        west + cols * DEM_RES_DEG, north - rows * DEM_RES_DEG
+    )
     xc, yc = frame.box.centroid.x, frame.box.centroid.y
     along_se = ((x - xc) - (y - yc)) / math.sqrt(2.0)
     d = shapely.distance(shapely.points(x.ravel(), y.ravel()), frame.river).reshape(x.shape)
@@ -986,11 +1147,11 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
     z += np.where(d < hw, -2.0 - 4.0 * (1 - (d / hw) ** 2), 0.0)  # channel bed below the bank
     z += 14.0 * (1 - np.exp(-d / 1500.0))  # valley sides
     z += 6.0 / (1 + np.exp(-(d - 600.0) / 80.0))  # terrace bluff
-    for _ in range(30):  # smooth undulations (0.5-4 km wavelengths)
-        k = 2 * math.pi / rng.uniform(500.0, 4000.0)
-        th = rng.uniform(0, 2 * math.pi)
-        z += rng.uniform(0.05, 0.35) * np.cos(k * (x * math.cos(th) + y * math.sin(th))
-                                              + rng.uniform(0, 2 * math.pi))
+    for _ in range(60):  # low hills and hollows, 0.3-1.5 km across
+        cx, cy = rng.uniform(*frame.box.bounds[::2]), rng.uniform(*frame.box.bounds[1::2])
+        z += rng.uniform(-1.5, 1.5) * np.exp(
+            -((x - cx) ** 2 + (y - cy) ** 2) / (2 * rng.uniform(300.0, 1500.0) ** 2)
+        )
     z += rng.normal(0.0, 0.15, z.shape)
     return np.round(z, 2).astype("float32"), transform
 
@@ -1002,19 +1163,25 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON"}
 
 
-def write_vector(df: pd.DataFrame, geometry, crs: str, path: Path, layer: str | None = None,
-                 multi: bool = False) -> None:
+def write_vector(
+    df: pd.DataFrame, geometry, crs: str, path: Path, layer: str | None = None, multi: bool = False
+) -> None:
     """Write a table with analysis-CRS geometries as a vector layer in the party's CRS.
     Several layers may go into one GeoPackage (call once per layer)."""
-    gdf = gpd.GeoDataFrame(df.reset_index(drop=True), geometry=list(geometry),
-                           crs=ANALYSIS_CRS).to_crs(crs)
+    gdf = gpd.GeoDataFrame(
+        df.reset_index(drop=True), geometry=list(geometry), crs=ANALYSIS_CRS
+    ).to_crs(crs)
     driver = VECTOR_DRIVERS[path.suffix]
     path.parent.mkdir(parents=True, exist_ok=True)
     options = {}
     if driver == "ESRI Shapefile":
         options = {"ENCODING": "UTF-8", "DBF_DATE_LAST_UPDATE": FIXED_DATE}
-    pyogrio.write_dataframe(gdf, path, layer=layer, driver=driver, promote_to_multi=multi,
-                            layer_options=options)
+    elif driver == "GPKG":
+        # no R-tree: it would double the size of the example; readers build their own
+        options = {"SPATIAL_INDEX": "NO"}
+    pyogrio.write_dataframe(
+        gdf, path, layer=layer, driver=driver, promote_to_multi=multi, layer_options=options
+    )
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -1024,10 +1191,21 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 def write_raster(array: np.ndarray, transform, crs: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": array.shape[1],
-               "height": array.shape[0], "crs": crs, "transform": transform, "nodata": NODATA,
-               "compress": "DEFLATE", "predictor": 3, "tiled": True, "blockxsize": 256,
-               "blockysize": 256}
+    profile = {
+        "driver": "GTiff",
+        "dtype": "float32",
+        "count": 1,
+        "width": array.shape[1],
+        "height": array.shape[0],
+        "crs": crs,
+        "transform": transform,
+        "nodata": NODATA,
+        "compress": "DEFLATE",
+        "predictor": 3,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
         dst.update_tags(1, UNITS="m")
@@ -1043,149 +1221,311 @@ def points(df: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 
 OUTPUTS = [
-    "riverton/city_limits.gpkg", "riverton/buildings.csv", "riverton/block_groups.shp",
-    "riverton/block_groups.shx", "riverton/block_groups.dbf", "riverton/block_groups.prj",
-    "riverton/block_groups.cpg", "riverton/facilities.geojson", "riverton/roads.gpkg",
-    "ribera/limite_municipal.gpkg", "ribera/edificaciones.gpkg", "ribera/ageb.gpkg",
-    "ribera/equipamiento.gpkg", "ribera/vialidades.gpkg",
-    "commission/river.geojson", "commission/infrastructure.geojson",
-    "commission/bridges.geojson", "commission/dem.tif",
-    "money/exchange_rates.csv", "money/price_indices.csv",
+    "riverton/city_limits.gpkg",
+    "riverton/buildings.csv",
+    "riverton/block_groups.shp",
+    "riverton/block_groups.shx",
+    "riverton/block_groups.dbf",
+    "riverton/block_groups.prj",
+    "riverton/block_groups.cpg",
+    "riverton/facilities.geojson",
+    "riverton/roads.gpkg",
+    "ribera/limite_municipal.gpkg",
+    "ribera/edificaciones.gpkg",
+    "ribera/ageb.gpkg",
+    "ribera/equipamiento.gpkg",
+    "ribera/vialidades.gpkg",
+    "commission/river.geojson",
+    "commission/infrastructure.geojson",
+    "commission/bridges.geojson",
+    "commission/dem.tif",
+    "money/exchange_rates.csv",
+    "money/price_indices.csv",
 ]
 
 
-def write_riverton(out: Path, frame: Frame, bld: pd.DataFrame, zones: np.ndarray,
-                   demo: pd.DataFrame, fac: pd.DataFrame, roads: RoadGraph) -> None:
+def write_riverton(
+    out: Path,
+    frame: Frame,
+    bld: pd.DataFrame,
+    zones: np.ndarray,
+    demo: pd.DataFrame,
+    fac: pd.DataFrame,
+    roads: RoadGraph,
+) -> None:
     crs = PARTY_CRS["riverton"]
-    write_vector(pd.DataFrame({"CITY_ID": ["4899990"], "NAME": ["City of Riverton"]}),
-                 [frame.cities["riverton"]], crs, out / "riverton/city_limits.gpkg", "city_limits")
+    write_vector(
+        pd.DataFrame({"CITY_ID": ["4899990"], "NAME": ["City of Riverton"]}),
+        [frame.cities["riverton"]],
+        crs,
+        out / "riverton/city_limits.gpkg",
+        "city_limits",
+    )
 
     # buildings: a plain CSV of State Plane coordinates (US survey feet), as an assessor
     # export would be; the CRS is known only from the manifest
     xf, yf = Transformer.from_crs(ANALYSIS_CRS, crs, always_xy=True).transform(
-        bld["x"].to_numpy(), bld["y"].to_numpy())
-    write_csv(pd.DataFrame({
-        "BLDG_ID": np.arange(1, len(bld) + 1) + 100000,
-        "X_FT": np.round(xf, 2), "Y_FT": np.round(yf, 2), "OCC_TYPE": bld["label"],
-        "REPL_COST": np.round(bld["value"], -2).astype(int),
-        "CONTENTS_COST": np.round(bld["contents"], -2).astype(int),
-        "SQFT": bld["area"], "STORIES": bld["stories"], "FFH_FT": bld["ffh"].round(1),
-        "YR_BUILT": bld["year"],
-    }), out / "riverton/buildings.csv")
+        bld["x"].to_numpy(), bld["y"].to_numpy()
+    )
+    write_csv(
+        pd.DataFrame(
+            {
+                "BLDG_ID": np.arange(1, len(bld) + 1) + 100000,
+                "X_FT": np.round(xf, 2),
+                "Y_FT": np.round(yf, 2),
+                "OCC_TYPE": bld["label"],
+                "REPL_COST": np.round(bld["value"], -2).astype(int),
+                "CONTENTS_COST": np.round(bld["contents"], -2).astype(int),
+                "SQFT": bld["area"],
+                "STORIES": bld["stories"],
+                "FFH_FT": bld["ffh"].round(1),
+                "YR_BUILT": bld["year"],
+            }
+        ),
+        out / "riverton/buildings.csv",
+    )
 
-    write_vector(pd.DataFrame({
-        "GEOID": zone_codes("riverton", zones), "TOT_POP": demo["pop"], "HH": demo["hh"],
-        "AGE65UP": demo["age65"], "AGEU5": demo["ageu5"], "POV_POP": demo["poverty"],
-        "DISABL": demo["disability"], "LEP": demo["language"], "NO_VEH": demo["no_vehicle"],
-        "RENTER_HH": demo["renters"], "MINORITY": demo["minority"], "MED_INC": demo["income"],
-        "AREA_AC": demo["area"], "LST_F": demo["lst"],
-    }).sort_values("GEOID"), zones[np.argsort(zone_codes("riverton", zones))], crs,
-        out / "riverton/block_groups.shp")
+    codes = zone_codes("riverton", zones)
+    order = np.argsort(codes)  # files list their zones in code order
+    write_vector(
+        pd.DataFrame(
+            {
+                "GEOID": codes,
+                "TOT_POP": demo["pop"],
+                "HH": demo["hh"],
+                "AGE65UP": demo["age65"],
+                "AGEU5": demo["ageu5"],
+                "POV_POP": demo["poverty"],
+                "DISABL": demo["disability"],
+                "LEP": demo["language"],
+                "NO_VEH": demo["no_vehicle"],
+                "RENTER_HH": demo["renters"],
+                "MINORITY": demo["minority"],
+                "MED_INC": demo["income"],
+                "AREA_AC": demo["area"],
+                "LST_F": demo["lst"],
+            }
+        ).iloc[order],
+        zones[order],
+        crs,
+        out / "riverton/block_groups.shp",
+    )
 
-    write_vector(pd.DataFrame({
-        "FAC_ID": [f"RVT-F{k + 1:03d}" for k in range(len(fac))], "NAME": fac["name"],
-        "TYPE": fac["label"], "CAPACITY": fac["capacity"], "BEDS": fac["beds"],
-        "VALUE": fac["value"].astype("int64"),
-    }), points(fac), crs, out / "riverton/facilities.geojson")
+    write_vector(
+        pd.DataFrame(
+            {
+                "FAC_ID": [f"RVT-F{k + 1:03d}" for k in range(len(fac))],
+                "NAME": fac["name"],
+                "TYPE": fac["label"],
+                "CAPACITY": fac["capacity"],
+                "BEDS": fac["beds"],
+                "VALUE": fac["value"].astype("int64"),
+            }
+        ),
+        points(fac),
+        crs,
+        out / "riverton/facilities.geojson",
+    )
 
-    write_roads("riverton", roads, crs, out / "riverton/roads.gpkg", "roads",
-                ["SEG_ID", "FROM_NODE", "TO_NODE", "CLASS", "SPEED_MPH", "LANES", "NAME"])
+    write_roads(
+        "riverton",
+        roads,
+        crs,
+        out / "riverton/roads.gpkg",
+        "roads",
+        ["SEG_ID", "FROM_NODE", "TO_NODE", "CLASS", "SPEED_MPH", "LANES", "NAME"],
+    )
 
 
-def write_ribera(out: Path, frame: Frame, bld: pd.DataFrame, zones: np.ndarray,
-                 demo: pd.DataFrame, fac: pd.DataFrame, roads: RoadGraph) -> None:
+def write_ribera(
+    out: Path,
+    frame: Frame,
+    bld: pd.DataFrame,
+    zones: np.ndarray,
+    demo: pd.DataFrame,
+    fac: pd.DataFrame,
+    roads: RoadGraph,
+) -> None:
     crs = PARTY_CRS["ribera"]
-    write_vector(pd.DataFrame({"CVE_ENT": ["28"], "CVE_MUN": ["099"], "NOMBRE": ["Ciudad Ribera"]}),
-                 [frame.cities["ribera"]], crs, out / "ribera/limite_municipal.gpkg", "limite")
+    write_vector(
+        pd.DataFrame({"CVE_ENT": ["28"], "CVE_MUN": ["099"], "NOMBRE": ["Ciudad Ribera"]}),
+        [frame.cities["ribera"]],
+        crs,
+        out / "ribera/limite_municipal.gpkg",
+        "limite",
+    )
 
-    write_vector(pd.DataFrame({
-        "CLAVE": [f"RIB-{k + 1:07d}" for k in range(len(bld))], "USO": bld["label"],
-        "VALOR_REPOSICION": np.round(bld["value"], -3).astype(int),
-        "VALOR_CONTENIDO": np.round(bld["contents"], -3).astype(int),
-        "SUP_M2": bld["area"], "NIVELES": bld["stories"],
-        "ALTURA_DESPLANTE_M": (bld["ffh"] * 20).round() / 20, "ANIO_CONSTR": bld["year"],
-    }), points(bld), crs, out / "ribera/edificaciones.gpkg", "edificaciones")
+    write_vector(
+        pd.DataFrame(
+            {
+                "CLAVE": [f"RIB-{k + 1:07d}" for k in range(len(bld))],
+                "USO": bld["label"],
+                "VALOR_REPOSICION": np.round(bld["value"], -3).astype(int),
+                "VALOR_CONTENIDO": np.round(bld["contents"], -3).astype(int),
+                "SUP_M2": bld["area"],
+                "NIVELES": bld["stories"],
+                "ALTURA_DESPLANTE_M": (bld["ffh"] * 20).round() / 20,
+                "ANIO_CONSTR": bld["year"],
+            }
+        ),
+        points(bld),
+        crs,
+        out / "ribera/edificaciones.gpkg",
+        "edificaciones",
+    )
 
     codes = zone_codes("ribera", zones)
     order = np.argsort(codes)
-    write_vector(pd.DataFrame({
-        "CVEGEO": codes, "POBTOT": demo["pop"], "HOGARES": demo["hh"],
-        "P_65YMAS": demo["age65"], "P_0A4": demo["ageu5"], "POB_POBREZA": demo["poverty"],
-        "PCON_DISC": demo["disability"], "P3YM_HLI_NHE": demo["language"],
-        "VPH_NOAUTO": demo["no_vehicle"], "VPH_RENTA": demo["renters"],
-        "POB_INDIGENA": demo["minority"], "ING_MEDIANO": demo["income"],
-        "SUP_HA": demo["area"], "TEMP_SUP_C": demo["lst"],
-    }).iloc[order], zones[order], crs, out / "ribera/ageb.gpkg", "ageb", multi=True)
+    write_vector(
+        pd.DataFrame(
+            {
+                "CVEGEO": codes,
+                "POBTOT": demo["pop"],
+                "HOGARES": demo["hh"],
+                "P_65YMAS": demo["age65"],
+                "P_0A4": demo["ageu5"],
+                "POB_POBREZA": demo["poverty"],
+                "PCON_DISC": demo["disability"],
+                "P3YM_HLI_NHE": demo["language"],
+                "VPH_NOAUTO": demo["no_vehicle"],
+                "VPH_RENTA": demo["renters"],
+                "POB_INDIGENA": demo["minority"],
+                "ING_MEDIANO": demo["income"],
+                "SUP_HA": demo["area"],
+                "TEMP_SUP_C": demo["lst"],
+            }
+        ).iloc[order],
+        zones[order],
+        crs,
+        out / "ribera/ageb.gpkg",
+        "ageb",
+        multi=True,
+    )
 
     infra = fac["label"].isin(MX_INFRA_TYPES)
     eq, inf = fac[~infra], fac[infra]
-    write_vector(pd.DataFrame({
-        "ID_EQUIP": [f"EQ-{k + 1:04d}" for k in range(len(eq))], "NOMBRE": eq["name"].to_numpy(),
-        "TIPO": eq["label"].to_numpy(), "CAPACIDAD": eq["capacity"].to_numpy(),
-        "CAMAS": eq["beds"].to_numpy(),
-    }), points(eq), crs, out / "ribera/equipamiento.gpkg", "equipamiento")
-    write_vector(pd.DataFrame({
-        "ID_INFRA": [f"IN-{k + 1:04d}" for k in range(len(inf))], "NOMBRE": inf["name"].to_numpy(),
-        "TIPO": inf["label"].to_numpy(), "VALOR": inf["value"].astype("int64").to_numpy(),
-    }), points(inf), crs, out / "ribera/equipamiento.gpkg", "infraestructura")
+    write_vector(
+        pd.DataFrame(
+            {
+                "ID_EQUIP": [f"EQ-{k + 1:04d}" for k in range(len(eq))],
+                "NOMBRE": eq["name"].to_numpy(),
+                "TIPO": eq["label"].to_numpy(),
+                "CAPACIDAD": eq["capacity"].to_numpy(),
+                "CAMAS": eq["beds"].to_numpy(),
+            }
+        ),
+        points(eq),
+        crs,
+        out / "ribera/equipamiento.gpkg",
+        "equipamiento",
+    )
+    write_vector(
+        pd.DataFrame(
+            {
+                "ID_INFRA": [f"IN-{k + 1:04d}" for k in range(len(inf))],
+                "NOMBRE": inf["name"].to_numpy(),
+                "TIPO": inf["label"].to_numpy(),
+                "VALOR": inf["value"].astype("int64").to_numpy(),
+            }
+        ),
+        points(inf),
+        crs,
+        out / "ribera/equipamiento.gpkg",
+        "infraestructura",
+    )
 
-    write_roads("ribera", roads, crs, out / "ribera/vialidades.gpkg", "vialidades",
-                ["ID_SEG", "NODO_INI", "NODO_FIN", "TIPO", "VEL_KMH", "CARRILES", "NOMBRE"])
+    write_roads(
+        "ribera",
+        roads,
+        crs,
+        out / "ribera/vialidades.gpkg",
+        "vialidades",
+        ["ID_SEG", "NODO_INI", "NODO_FIN", "TIPO", "VEL_KMH", "CARRILES", "NOMBRE"],
+    )
 
 
-def write_roads(party: str, g: RoadGraph, crs: str, path: Path, layer: str,
-                columns: list[str]) -> None:
-    """Road segments with the party's class labels, speeds and names. Lanes are a
-    property of a whole street (line), so they are drawn per line, not per segment."""
+def write_roads(
+    party: str, g: RoadGraph, crs: str, path: Path, layer: str, columns: list[str]
+) -> None:
+    """Road segments with the party's class labels, speeds and names (columns are the
+    party's names for: id, from node, to node, class, speed, lanes, name). Lanes belong
+    to a whole street, so they follow from the grid line, not from the segment."""
     e = g.edges
     labels = ROAD_CLASSES[party]
-    lanes_of = {}
-    lanes = []
-    for cls, axis, line in zip(e["cls"], e["axis"], e["line"]):
-        key = (cls, axis, line)
-        if key not in lanes_of:
-            choices = labels[cls][2]  # deterministic mix of 4- and 6-lane arterials
-            lanes_of[key] = choices[(line * 7 + (axis == "u")) % len(choices)]
-        lanes.append(lanes_of[key])
-    values = [np.arange(1, len(e) + 1), e["from_id"], e["to_id"],
-              [labels[c][0] for c in e["cls"]], [labels[c][1] for c in e["cls"]], lanes,
-              [street_name(party, c, a, ln) for c, a, ln in zip(e["cls"], e["axis"], e["line"])]]
-    write_vector(pd.DataFrame(dict(zip(columns, values))), e["geometry"], crs, path, layer)
+    rows = zip(e["cls"], e["axis"], e["line"], strict=True)
+    lanes, names = [], []
+    for cls, axis, line in rows:
+        choices = labels[cls][2]  # a fixed mix of 4- and 6-lane arterials, etc.
+        lanes.append(choices[(line * 7 + (axis == "u")) % len(choices)])
+        names.append(street_name(party, cls, axis, line))
+    values = [
+        np.arange(1, len(e) + 1),
+        e["from_id"],
+        e["to_id"],
+        [labels[c][0] for c in e["cls"]],
+        [labels[c][1] for c in e["cls"]],
+        lanes,
+        names,
+    ]
+    table = pd.DataFrame(dict(zip(columns, values, strict=True)))
+    write_vector(table, e["geometry"], crs, path, layer)
 
 
-def write_commission(out: Path, frame: Frame, bridges: list[dict], infra: list[dict],
-                     dem: np.ndarray, dem_transform) -> None:
+def write_commission(
+    out: Path, frame: Frame, bridges: list[dict], infra: list[dict], dem: np.ndarray, dem_transform
+) -> None:
     crs = PARTY_CRS["commission"]
-    write_vector(pd.DataFrame({"id": ["TR-RIV-01", "TR-RIV-02"],
-                               "name": ["Rio Grande", "Rio Grande"],
-                               "feature": ["centre line", "channel"],
-                               "width_m": [RIVER_WIDTH_M, RIVER_WIDTH_M]}),
-                 [frame.river, frame.channel], crs, out / "commission/river.geojson")
+    write_vector(
+        pd.DataFrame(
+            {
+                "id": ["TR-RIV-01", "TR-RIV-02"],
+                "name": ["Rio Grande", "Rio Grande"],
+                "feature": ["centre line", "channel"],
+                "width_m": [RIVER_WIDTH_M, RIVER_WIDTH_M],
+            }
+        ),
+        [frame.river, frame.channel],
+        crs,
+        out / "commission/river.geojson",
+    )
     b = pd.DataFrame(bridges)
     write_vector(b.drop(columns="geometry"), b["geometry"], crs, out / "commission/bridges.geojson")
     i = pd.DataFrame(infra)
-    write_vector(i.drop(columns="geometry"), i["geometry"], crs,
-                 out / "commission/infrastructure.geojson")
+    write_vector(
+        i.drop(columns="geometry"), i["geometry"], crs, out / "commission/infrastructure.geojson"
+    )
     write_raster(dem, dem_transform, crs, out / "commission/dem.tif")
 
 
 def write_money(out: Path) -> None:
     """Exchange rates and price indices (published annual averages, rounded)."""
     usd_per_mxn = {2019: 19.26, 2020: 21.49, 2021: 20.27, 2022: 20.13, 2023: 17.76}
-    write_csv(pd.DataFrame({
-        "from_currency": "MXN", "to_currency": "USD", "year": list(usd_per_mxn),
-        "rate": [round(1.0 / r, 8) for r in usd_per_mxn.values()],
-        "source": "Banco de México FIX, annual average (rounded, for the synthetic demo)",
-    }), out / "money/exchange_rates.csv")
+    write_csv(
+        pd.DataFrame(
+            {
+                "from_currency": "MXN",
+                "to_currency": "USD",
+                "year": list(usd_per_mxn),
+                "rate": [round(1.0 / r, 8) for r in usd_per_mxn.values()],
+                "source": "Banco de México FIX, annual average (rounded, for the synthetic demo)",
+            }
+        ),
+        out / "money/exchange_rates.csv",
+    )
     cpi = {2019: 255.657, 2020: 258.811, 2021: 270.970, 2022: 292.655, 2023: 304.702}
     inpc = {2019: 103.0, 2020: 106.4, 2021: 112.4, 2022: 121.6, 2023: 128.6}
-    write_csv(pd.DataFrame({
-        "country": ["US"] * 5 + ["MX"] * 5, "year": list(cpi) + list(inpc),
-        "index": list(cpi.values()) + list(inpc.values()),
-        "source": ["US BLS CPI-U, U.S. city average, all items, annual average, 1982-84=100"] * 5
-        + ["INEGI INPC, annual average, base second half of July 2018 = 100 "
-           "(rounded approximations for the synthetic demo)"] * 5,
-    }), out / "money/price_indices.csv")
+    bls = "US BLS CPI-U, U.S. city average, all items, annual average, 1982-84=100"
+    inegi = (
+        "INEGI INPC, annual average, base second half of July 2018 = 100 "
+        "(rounded approximations for the synthetic demo)"
+    )
+    rows = [("US", y, i, bls) for y, i in cpi.items()] + [
+        ("MX", y, i, inegi) for y, i in inpc.items()
+    ]
+    write_csv(
+        pd.DataFrame(rows, columns=["country", "year", "index", "source"]),
+        out / "money/price_indices.csv",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1214,16 +1554,27 @@ def generate(seed: int, out: Path) -> dict[str, int]:
         graphs[party] = make_road_graph(rng, plan, frame, bld_xy)
         fac = make_facilities(rng, plan, bld_xy, frame.river)
         per_party[party] = (bld, zones, demo, fac)
-        counts.update({f"{party} buildings": len(bld), f"{party} zones": len(zones),
-                       f"{party} population": int(demo["pop"].sum()),
-                       f"{party} facilities": len(fac),
-                       f"{party} road segments": len(graphs[party].edges),
-                       f"{party} road nodes": len(graphs[party].nodes)})
+        counts.update(
+            {
+                f"{party} buildings": len(bld),
+                f"{party} zones": len(zones),
+                f"{party} population": int(demo["pop"].sum()),
+                f"{party} facilities": len(fac),
+                f"{party} road segments": len(graphs[party].edges),
+                f"{party} road nodes": len(graphs[party].nodes),
+            }
+        )
     bridges = make_bridges(frame, graphs)
     infra = make_commission_infrastructure(rng, frame, bridges)
     dem, dem_transform = make_dem(rng, frame)
-    counts.update({"bridges": len(bridges), "commission infrastructure": len(infra),
-                   "river vertices": len(frame.river.coords), "dem cells": dem.size})
+    counts.update(
+        {
+            "bridges": len(bridges),
+            "commission infrastructure": len(infra),
+            "river vertices": len(frame.river.coords),
+            "dem cells": dem.size,
+        }
+    )
 
     write_riverton(out, frame, *per_party["riverton"], graphs["riverton"])
     write_ribera(out, frame, *per_party["ribera"], graphs["ribera"])

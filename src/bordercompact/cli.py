@@ -27,8 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 #: Environment variable naming the demo region directory, for installs without the examples.
 DEMO_REGION_ENV = "BORDERCOMPACT_DEMO_REGION"
@@ -83,7 +83,7 @@ def _show_problems(problems: list[Problem], quiet: bool) -> None:
         style = "red" if p.severity is Severity.ERROR else "yellow"
         console.print(f"[{style} bold]{p.severity}[/] [dim]{p.code}[/]", highlight=False)
         for label, text in (("", p.location), ("found:    ", p.found), ("expected: ", p.expected)):
-            console.print(f"  {label}{text}", highlight=False, markup=False, soft_wrap=True)
+            console.print(f"  {label}{text}", highlight=False, markup=False)
 
 
 def _summary(result: Harmonization) -> str:

@@ -1,0 +1,85 @@
+"""The command line, driven as a user drives it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bordercompact.cli import app
+from tests.mini_region import edit_manifest
+
+runner = CliRunner()
+
+
+def test_validate_a_valid_region_exits_zero(mini_region: Path) -> None:
+    result = runner.invoke(app, ["validate", str(mini_region)])
+    assert result.exit_code == 0, result.output
+    assert "valid (0 errors, 0 warnings)" in result.output
+
+
+def test_validate_reports_every_problem_and_exits_one(mini_region: Path) -> None:
+    edit_manifest(mini_region, '"Retail" = "COM1"', '"Shop" = "COM1"')
+    edit_manifest(mini_region, 'floor_area = "ft**2"', 'floor_area = "sqfeet"')
+    result = runner.invoke(app, ["validate", str(mini_region)])
+    assert result.exit_code == 1
+    assert "unmapped-category" in result.output and "'Retail'" in result.output
+    assert "unknown-unit" in result.output and "'sqfeet'" in result.output
+    assert "not valid (2 errors" in result.output
+
+
+def test_validate_json_is_one_document_for_scripts(mini_region: Path) -> None:
+    edit_manifest(mini_region, '"Retail" = "COM1"', '"Shop" = "COM1"')
+    result = runner.invoke(app, ["validate", str(mini_region), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["errors"] == 1
+    (problem,) = report["problems"]
+    assert problem["code"] == "unmapped-category"
+    assert problem["field"] == "OCC_TYPE"
+    assert problem["file"].endswith("north/buildings.csv")
+
+
+def test_quiet_prints_only_errors(mini_region: Path) -> None:
+    assert runner.invoke(app, ["validate", str(mini_region), "--quiet"]).output == ""
+
+
+def test_harmonize_writes_the_run_dir_and_refuses_to_overwrite(
+    mini_region: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    first = runner.invoke(app, ["harmonize", str(mini_region), "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert summary["layers"]["assets"] == 80
+    assert (out / "provenance.json").is_file()
+    again = runner.invoke(app, ["harmonize", str(mini_region), "--out", str(out)])
+    assert again.exit_code == 1
+    assert "--overwrite" in again.output
+    replaced = runner.invoke(app, ["harmonize", str(mini_region), "--out", str(out), "--overwrite"])
+    assert replaced.exit_code == 0
+
+
+def test_harmonize_of_a_broken_region_writes_nothing(mini_region: Path, tmp_path: Path) -> None:
+    edit_manifest(mini_region, "price_year = 2019", "price_year = 2011")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["harmonize", str(mini_region), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "missing-price-index" in result.output and "nothing was written" in result.output
+    assert list(tmp_path.iterdir()) == [mini_region]
+
+
+@pytest.mark.slow
+def test_demo_harmonizes_the_bundled_region_and_prints_where(tmp_path: Path) -> None:
+    out = tmp_path / "demo-output"
+    result = runner.invoke(app, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"demo results: {out}" in result.output.replace("\n", "")
+    assert (out / "layers" / "assets.parquet").is_file()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("bordercompact ")
