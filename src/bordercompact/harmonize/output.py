@@ -168,6 +168,9 @@ def harmonize_into(
     if not result.ok:
         raise InvalidRegionError(result.problems)
     assert result.region is not None
+    steps = len(result.region.datasets)
+    if progress:
+        progress(steps, steps + 1, "writing layers, logs and provenance")
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(result, staging)
         record = provenance(
@@ -183,4 +186,6 @@ def harmonize_into(
             started=started,
         )
         write_provenance(staging, record)
+    if progress:
+        progress(steps + 1, steps + 1, "done")
     return result, Path(run_dir).absolute()

@@ -130,7 +130,6 @@ def harmonize_region(root: Path | str, progress: Progress | None = None) -> Harm
         result.border = _check_border(context, frames.get("boundary", []))
     for kind_name, parts in frames.items():
         result.layers[kind_name] = _concat(parts, context.crs)
-    step(len(ordered), len(ordered), "done")
     return result
 
 
