@@ -103,34 +103,44 @@ def harmonize_region(root: Path | str, progress: Progress | None = None) -> Harm
     context = _context(region, problems)
     if context is None:
         return result
-    # Boundaries first: party assignment by location and the inside-checks need them.
-    ordered = sorted(region.datasets, key=lambda d: d.kind != "boundary")
     frames: dict[str, list[gpd.GeoDataFrame]] = {}
-    boundaries_done = False
-    for done, dataset in enumerate(ordered):
-        if dataset.kind != "boundary" and not boundaries_done:
-            boundaries_done = True
-            result.border = _check_border(context, frames.get("boundary", []))
-        step(done, len(ordered), f"{dataset.id} ({dataset.kind})")
-        kind = KINDS[dataset.kind]
-        party_label = dataset.party or f"by {dataset.party_field}"
-        entry = DatasetLog(dataset.id, dataset.kind, dataset.path, dataset.layer, party_label)
-        if kind.is_raster:
-            raster = harmonize_raster(dataset, region, context.crs, problems, entry)
-            if raster is not None:
-                result.rasters[dataset.id] = raster
-        else:
-            frame = _harmonize_vector(dataset, kind, context, entry, result.field_metadata)
-            if frame is not None:
-                frames.setdefault(dataset.kind, []).append(frame)
-                if dataset.kind == "boundary":
-                    _add_territories(frame, context)
-        result.log.append(entry)
-    if not boundaries_done:
-        result.border = _check_border(context, frames.get("boundary", []))
+    # Boundaries first: the border check, party assignment by location and the
+    # inside-checks of the other datasets need the parties' territories.
+    boundaries = region.datasets_of_kind("boundary")
+    others = [d for d in region.datasets if d.kind != "boundary"]
+    total = len(region.datasets)
+    for done, dataset in enumerate(boundaries):
+        step(done, total, f"{dataset.id} ({dataset.kind})")
+        _harmonize_dataset(dataset, context, result, frames)
+    result.border = _check_border(context, frames.get("boundary", []))
+    for done, dataset in enumerate(others, start=len(boundaries)):
+        step(done, total, f"{dataset.id} ({dataset.kind})")
+        _harmonize_dataset(dataset, context, result, frames)
     for kind_name, parts in frames.items():
         result.layers[kind_name] = _concat(parts, context.crs)
     return result
+
+
+def _harmonize_dataset(
+    dataset: Dataset,
+    context: _Context,
+    result: Harmonization,
+    frames: dict[str, list[gpd.GeoDataFrame]],
+) -> None:
+    kind = KINDS[dataset.kind]
+    party_label = dataset.party or f"by {dataset.party_field}"
+    entry = DatasetLog(dataset.id, dataset.kind, dataset.path, dataset.layer, party_label)
+    if kind.is_raster:
+        raster = harmonize_raster(dataset, context.region, context.crs, context.problems, entry)
+        if raster is not None:
+            result.rasters[dataset.id] = raster
+    else:
+        frame = _harmonize_vector(dataset, kind, context, entry, result.field_metadata)
+        if frame is not None:
+            frames.setdefault(dataset.kind, []).append(frame)
+            if dataset.kind == "boundary":
+                _add_territories(frame, context)
+    result.log.append(entry)
 
 
 def _context(region: Region, problems: ProblemLog) -> _Context | None:
@@ -189,57 +199,9 @@ def _harmonize_vector(
     columns_ok = _check_columns(dataset, source, file, where, problems)
     ids = _feature_ids(dataset, source, file, where, problems)
 
-    check = check_geometries(source.geometry, ids, kind.geometries)
-    for positions, code, found in (
-        (check.missing, "missing-geometry", "no geometry"),
-        (check.empty, "empty-geometry", "an empty geometry"),
-    ):
-        if len(positions):
-            problems.error(
-                code,
-                file,
-                found,
-                f"a {'/'.join(sorted(kind.geometries))} geometry",
-                features=ids[positions],
-                **where,
-            )
-    for geom_type, positions in check.wrong_type.items():
-        problems.error(
-            "wrong-geometry-type",
-            file,
-            f"{geom_type} geometry",
-            f"{' or '.join(sorted(kind.geometries))} for kind {kind.name}",
-            features=ids[positions],
-            **where,
-        )
-    if check.repairs:
-        problems.warning(
-            "repaired-geometry",
-            file,
-            f"invalid geometry ({check.repairs[0].reason}"
-            + (", …" if len(check.repairs) > 1 else "")
-            + ")",
-            "valid geometry; repaired with make_valid (see the harmonization log)",
-            features=[r.feature for r in check.repairs],
-            **where,
-        )
-        entry.repairs = [{"feature": r.feature, "reason": r.reason} for r in check.repairs]
-    geometry = check.geometry
-
-    all_anchors = anchor_points(geometry.values)
-    usable = all_anchors != None  # noqa: E711 (element-wise on an object array)
-    anchors = all_anchors[usable]
-    astray = outside_area_of_use(source_crs, shapely.get_x(anchors), shapely.get_y(anchors))
-    if astray.any():
-        problems.error(
-            "outside-crs-area",
-            file,
-            f"coordinates outside the area of use of {source_crs.to_string()}",
-            "coordinates in the declared CRS (is the CRS right, or are x and y swapped?)",
-            features=ids[np.flatnonzero(usable)[astray]],
-            **where,
-        )
-
+    geometry, anchors = _checked_geometry(
+        source, ids, kind, source_crs, file, where, problems, entry
+    )
     geometry = geometry.to_crs(context.crs)
     if len(anchors):
         middle = len(anchors) // 2
@@ -292,7 +254,7 @@ def _harmonize_vector(
     if kind.inside_party and context.territories and dataset.party != BY_LOCATION:
         _check_inside(parties, geometry.values, ids, context, file, where)
 
-    frame = gpd.GeoDataFrame(
+    keys = pd.DataFrame(
         {
             "feature_id": pd.array(
                 pc.binary_join_element_wise(f"{dataset.id}:", pa.array(ids, pa.string()), ""),
@@ -304,13 +266,9 @@ def _harmonize_vector(
         },
         index=source.index,
     )
-    for name in out.columns:
-        frame[name] = (
-            out[name].to_numpy()
-            if not isinstance(out[name].dtype, pd.CategoricalDtype)
-            else out[name]
-        )
-    frame = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=context.crs)
+    frame = gpd.GeoDataFrame(
+        pd.concat([keys, out], axis=1), geometry=geometry.values, crs=context.crs
+    )
     if lost.any():
         frame = frame[~lost]
     entry.rows_out = len(frame)
@@ -319,6 +277,72 @@ def _harmonize_vector(
     }
     metadata.setdefault(kind.name, {}).update(field_meta)
     return frame.reset_index(drop=True)
+
+
+def _checked_geometry(
+    source: gpd.GeoDataFrame,
+    ids: np.ndarray,
+    kind: DatasetKind,
+    source_crs: pyproj.CRS,
+    file: str,
+    where: dict[str, Any],
+    problems: ProblemLog,
+    entry: DatasetLog,
+) -> tuple[gpd.GeoSeries, np.ndarray]:
+    """Report missing, empty, wrongly typed and misplaced geometries, repair invalid ones;
+    return the repaired geometries and a point inside each usable one."""
+    check = check_geometries(source.geometry, ids, kind.geometries)
+    for positions, code, found in (
+        (check.missing, "missing-geometry", "no geometry"),
+        (check.empty, "empty-geometry", "an empty geometry"),
+    ):
+        if len(positions):
+            problems.error(
+                code,
+                file,
+                found,
+                f"a {'/'.join(sorted(kind.geometries))} geometry",
+                features=ids[positions],
+                **where,
+            )
+    for geom_type, positions in check.wrong_type.items():
+        problems.error(
+            "wrong-geometry-type",
+            file,
+            f"{geom_type} geometry",
+            f"{' or '.join(sorted(kind.geometries))} for kind {kind.name}",
+            features=ids[positions],
+            **where,
+        )
+    if check.repairs:
+        problems.warning(
+            "repaired-geometry",
+            file,
+            f"invalid geometry ({check.repairs[0].reason}"
+            + (", …" if len(check.repairs) > 1 else "")
+            + ")",
+            "valid geometry; repaired with make_valid (see the harmonization log)",
+            features=[r.feature for r in check.repairs],
+            **where,
+        )
+        entry.repairs = [{"feature": r.feature, "reason": r.reason} for r in check.repairs]
+    geometry = check.geometry
+
+    all_anchors = anchor_points(geometry.values)
+    usable = all_anchors != None  # noqa: E711 (element-wise on an object array)
+    anchors = all_anchors[usable]
+    astray = outside_area_of_use(source_crs, shapely.get_x(anchors), shapely.get_y(anchors))
+    if astray.any():
+        problems.error(
+            "outside-crs-area",
+            file,
+            f"coordinates outside the area of use of {source_crs.to_string()}",
+            "coordinates in the declared CRS (is the CRS right, or are x and y swapped?)",
+            features=ids[np.flatnonzero(usable)[astray]],
+            **where,
+        )
+
+    return geometry, anchors
 
 
 def _check_columns(
@@ -625,9 +649,7 @@ def _convert_unit(
     field_meta: dict[str, dict[str, Any]],
 ) -> np.ndarray | None:
     manifest = str(context.region.manifest_path)
-    conversion = declared_conversion(
-        spec, f"column {column!r}", dataset, manifest, context.problems, entry
-    )
+    conversion = declared_conversion(spec, column, dataset, manifest, context.problems, entry)
     if conversion is None:
         return None
     field_meta[spec.name] = {"role": "quantity", "unit": conversion.target}

@@ -132,7 +132,7 @@ def declared_conversion(
         problems.error(
             "missing-unit",
             manifest,
-            f"no unit for {spec.name!r} ({column})",
+            f"no unit for {spec.name!r} (column {column!r})",
             f"units.{spec.name} = its unit (e.g. '{spec.unit or 'm'}')",
             **where,
         )
