@@ -16,7 +16,8 @@ from bordercompact.harmonize.crs import (
 def test_state_plane_false_origin_is_the_projection_origin() -> None:
     # NAD83 / Texas South (ftUS): false easting 984,250 ftUS and false northing
     # 16,404,166.667 ftUS at the origin 25°40'N, 98°30'W (EPSG:2279 parameters).
-    to_lonlat = pyproj.Transformer.from_crs("EPSG:2279", "EPSG:4269", always_xy=True)
+    # NAD83 → WGS 84 is the null transformation EPSG:1188 (stated accuracy 4 m).
+    to_lonlat = pyproj.Transformer.from_crs("EPSG:2279", "EPSG:4326", always_xy=True)
     lon, lat = to_lonlat.transform(984_250.0, 16_404_166.666667)
     assert lon == pytest.approx(-98.5, abs=1e-7)
     assert lat == pytest.approx(25 + 40 / 60, abs=1e-7)

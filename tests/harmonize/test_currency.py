@@ -8,7 +8,8 @@ import pytest
 
 from bordercompact.harmonize.currency import (
     ExchangeRates,
-    MoneyError,
+    MissingExchangeRateError,
+    MissingPriceIndexError,
     PriceIndices,
     price_level_factor,
     read_exchange_rates,
@@ -24,7 +25,7 @@ INDICES = PriceIndices(
 
 
 def test_pesos_of_2020_to_dollars_of_2023() -> None:
-    factor, deflator, rate = price_level_factor(
+    conversion = price_level_factor(
         RATES,
         INDICES,
         currency="MXN",
@@ -33,14 +34,15 @@ def test_pesos_of_2020_to_dollars_of_2023() -> None:
         region_currency="USD",
         region_price_year=2023,
     )
-    assert deflator == pytest.approx(128.6 / 106.4)
-    assert rate == pytest.approx(1 / 17.76)
+    assert conversion.deflator == pytest.approx(128.6 / 106.4)
+    assert conversion.rate == pytest.approx(1 / 17.76)
     # MXN 1,000,000 of 2020 = MXN 1,208,647 of 2023 = USD 68,054.43
-    assert 1_000_000 * factor == pytest.approx(68_054.43, abs=0.01)
+    assert 1_000_000 * conversion.factor == pytest.approx(68_054.43, abs=0.01)
+    assert conversion.rate_source == "Banxico (inverted)"
 
 
 def test_dollars_of_2019_are_only_deflated() -> None:
-    factor, _, rate = price_level_factor(
+    conversion = price_level_factor(
         RATES,
         INDICES,
         currency="USD",
@@ -49,8 +51,8 @@ def test_dollars_of_2019_are_only_deflated() -> None:
         region_currency="USD",
         region_price_year=2023,
     )
-    assert rate == 1.0
-    assert factor == pytest.approx(304.702 / 255.657)
+    assert conversion.rate == 1.0
+    assert conversion.factor == pytest.approx(304.702 / 255.657)
 
 
 def test_deflating_uses_the_owners_country_not_the_region_currency() -> None:
@@ -58,7 +60,7 @@ def test_deflating_uses_the_owners_country_not_the_region_currency() -> None:
     indices = PriceIndices(
         {("MX", 2020): 100.0, ("MX", 2023): 120.0}, {("MX", 2020): "INEGI", ("MX", 2023): "INEGI"}
     )
-    factor, _, _ = price_level_factor(
+    conversion = price_level_factor(
         RATES,
         indices,
         currency="USD",
@@ -67,16 +69,16 @@ def test_deflating_uses_the_owners_country_not_the_region_currency() -> None:
         region_currency="USD",
         region_price_year=2023,
     )
-    assert factor == pytest.approx(1.2)
+    assert conversion.factor == pytest.approx(1.2)
 
 
 def test_missing_rate_names_both_currencies_and_the_year() -> None:
-    with pytest.raises(MoneyError, match=r"EUR→USD .* 2023"):
+    with pytest.raises(MissingExchangeRateError, match=r"EUR→USD .* 2023"):
         RATES.rate("EUR", "USD", 2023)
 
 
 def test_missing_index_names_country_and_year() -> None:
-    with pytest.raises(MoneyError, match="no price index for MX in 2019"):
+    with pytest.raises(MissingPriceIndexError, match="no price index for MX in 2019"):
         INDICES.deflator("MX", 2019, 2023)
 
 

@@ -8,6 +8,9 @@ import numpy as np
 import pyproj
 from pyproj.transformer import Transformer, TransformerGroup
 
+from bordercompact.region.manifest import Dataset
+from bordercompact.region.problems import ProblemLog
+
 
 def analysis_crs_problem(crs: pyproj.CRS) -> str | None:
     """Why ``crs`` cannot be the analysis CRS (areas and distances in metres), or None."""
@@ -35,6 +38,34 @@ class Reprojection:
             "operation": self.operation,
             "accuracy_m": self.accuracy_m,
         }
+
+
+def dataset_crs(
+    own: pyproj.CRS | None, dataset: Dataset, file: str, problems: ProblemLog
+) -> pyproj.CRS | None:
+    """The CRS a dataset's coordinates are in: the file's own, or the manifest's where the
+    file has none. None (reported) when neither says, or when the two disagree."""
+    where = {"layer": dataset.layer, "dataset": dataset.id}
+    declared = pyproj.CRS.from_user_input(dataset.crs) if dataset.crs else None
+    if own is None and declared is None:
+        problems.error(
+            "missing-crs",
+            file,
+            "no CRS in the file and none in the manifest",
+            "crs = 'EPSG:…' in the dataset's manifest entry",
+            **where,
+        )
+        return None
+    if own is not None and declared is not None and not same_crs(own, declared):
+        problems.error(
+            "crs-mismatch",
+            file,
+            f"the file in {own.to_string()} but the manifest says {dataset.crs}",
+            "the manifest's crs to match the file (or be left out)",
+            **where,
+        )
+        return None
+    return own if own is not None else declared
 
 
 def same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:

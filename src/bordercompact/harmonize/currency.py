@@ -21,6 +21,30 @@ PRICE_INDEX_COLUMNS = ("country", "year", "index", "source")
 class MoneyError(LookupError):
     """A rate or index the conversion needs is not in the region's tables."""
 
+    code = "missing-money-table-row"
+
+
+class MissingExchangeRateError(MoneyError):
+    code = "missing-exchange-rate"
+
+
+class MissingPriceIndexError(MoneyError):
+    code = "missing-price-index"
+
+
+@dataclass(frozen=True)
+class PriceLevelConversion:
+    """``factor = deflator × rate``, with where the index and the rate come from."""
+
+    deflator: float
+    rate: float
+    index_source: str
+    rate_source: str
+
+    @property
+    def factor(self) -> float:
+        return self.deflator * self.rate
+
 
 @dataclass(frozen=True)
 class ExchangeRates:
@@ -42,7 +66,7 @@ class ExchangeRates:
         inverse = (to_currency, from_currency, year)
         if inverse in self.rates:
             return 1.0 / self.rates[inverse], self.sources[inverse] + " (inverted)"
-        raise MoneyError(
+        raise MissingExchangeRateError(
             f"no exchange rate {from_currency}→{to_currency} (or {to_currency}→{from_currency}) "
             f"for {year}"
         )
@@ -61,7 +85,9 @@ class PriceIndices:
             return 1.0, "same price year"
         missing = [y for y in (from_year, to_year) if (country, y) not in self.index]
         if missing:
-            raise MoneyError(f"no price index for {country} in {', '.join(map(str, missing))}")
+            raise MissingPriceIndexError(
+                f"no price index for {country} in {', '.join(map(str, missing))}"
+            )
         factor = self.index[(country, to_year)] / self.index[(country, from_year)]
         return factor, self.sources[(country, to_year)]
 
@@ -75,20 +101,21 @@ def price_level_factor(
     country: str,
     region_currency: str,
     region_price_year: int,
-) -> tuple[float, float, float]:
-    """Multiplier taking money in ``currency`` at ``price_year`` to the region's money.
+) -> PriceLevelConversion:
+    """How money in ``currency`` at ``price_year`` becomes the region's money.
 
-    Returns ``(factor, deflator, rate)`` with ``factor = deflator × rate``, where
-    ``deflator = I_country(region_price_year) / I_country(price_year)`` and ``rate`` is the
-    exchange rate ``currency → region_currency`` of ``region_price_year``.
+    ``deflator = I_country(region_price_year) / I_country(price_year)`` (the price index of
+    the owner's country, applied in the owner's currency) and ``rate`` is the exchange
+    rate ``currency → region_currency`` of ``region_price_year``; the value is multiplied
+    by their product.
 
     References: OECD (2018), *Cost-Benefit Analysis and the Environment*, ch. 16 (benefit
     transfer: adjust for inflation in the source country, then convert at the target year's
     rate).
     """
-    deflator, _ = indices.deflator(country, price_year, region_price_year)
-    rate, _ = rates.rate(currency, region_currency, region_price_year)
-    return deflator * rate, deflator, rate
+    deflator, index_source = indices.deflator(country, price_year, region_price_year)
+    rate, rate_source = rates.rate(currency, region_currency, region_price_year)
+    return PriceLevelConversion(deflator, rate, index_source, rate_source)
 
 
 def read_exchange_rates(path: Path, problems: ProblemLog) -> ExchangeRates:

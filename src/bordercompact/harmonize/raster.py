@@ -13,7 +13,7 @@ from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from bordercompact.harmonize.crs import describe_reprojection, same_crs
+from bordercompact.harmonize.crs import dataset_crs, describe_reprojection
 from bordercompact.harmonize.log import DatasetLog
 from bordercompact.harmonize.units import declared_conversion
 from bordercompact.region.kinds import KINDS
@@ -141,25 +141,7 @@ def _read_band(
             **where,
         )
         return None
-    declared = pyproj.CRS.from_user_input(dataset.crs) if dataset.crs else None
-    if own is None and declared is None:
-        problems.error(
-            "missing-crs",
-            file,
-            "no CRS in the raster and none in the manifest",
-            "crs = 'EPSG:…' in the dataset's manifest entry",
-            **where,
-        )
+    crs = dataset_crs(own, dataset, file, problems)
+    if crs is None:
         return None
-    if own is not None and declared is not None and not same_crs(own, declared):
-        problems.error(
-            "crs-mismatch",
-            file,
-            f"the raster in {own.to_string()} but the manifest says {dataset.crs}",
-            "the manifest's crs to match the file (or be left out)",
-            **where,
-        )
-        return None
-    crs = own if own is not None else declared
-    assert crs is not None
     return band, transform, crs, bounds

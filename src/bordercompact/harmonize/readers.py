@@ -11,7 +11,7 @@ import pyogrio
 import pyproj
 from pyarrow import csv as arrow_csv
 
-from bordercompact.harmonize.crs import same_crs
+from bordercompact.harmonize.crs import dataset_crs
 from bordercompact.region.manifest import Dataset
 from bordercompact.region.problems import ProblemLog
 
@@ -66,28 +66,9 @@ def read_vector(
             **where,
         )
         return None
-    declared = pyproj.CRS.from_user_input(dataset.crs) if dataset.crs else None
-    own = frame.crs
-    if own is None and declared is None:
-        problems.error(
-            "missing-crs",
-            str(path),
-            "no CRS in the file and none in the manifest",
-            "crs = 'EPSG:…' in the dataset's manifest entry",
-            **where,
-        )
+    crs = dataset_crs(frame.crs, dataset, str(path), problems)
+    if crs is None:
         return None
-    if own is not None and declared is not None and not same_crs(own, declared):
-        problems.error(
-            "crs-mismatch",
-            str(path),
-            f"the file in {own.to_string()} but the manifest says {dataset.crs}",
-            "the manifest's crs to match the file (or be left out)",
-            **where,
-        )
-        return None
-    crs = own if own is not None else declared
-    assert crs is not None
     return frame.set_crs(crs, allow_override=True), crs
 
 
