@@ -192,21 +192,11 @@ def main() -> None:
             for which in runs:
                 out = root / f"{which}-{i}" / ("run" if which == "bordercompact" else "out.parquet")
                 out.parent.mkdir()
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--measure",
-                        which,
-                        "--region",
-                        str(region),
-                        "--out",
-                        str(out),
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
+                command = [sys.executable, __file__, "--measure", which]
+                command += ["--region", str(region), "--out", str(out)]
+                done = subprocess.run(command, capture_output=True, text=True)
+                if done.returncode != 0:
+                    sys.exit(f"{which} run {i + 1} failed:\n{done.stderr}")
                 runs[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
     median = {
         w: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "peak_mib")}
