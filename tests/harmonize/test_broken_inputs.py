@@ -185,6 +185,21 @@ def layer_geometry(
     return edit_layer(relative, layer, change)
 
 
+def flatten_zone(feature: str) -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:
+    """A zone whose vertices lie on one line in the file's own coordinates: no area."""
+
+    def change(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        x, y = frame.geometry.iloc[0].exterior.coords[0]
+        flat = Polygon([(x, y), (x + 100, y + 100), (x + 200, y + 200)])
+        geometries = list(frame.geometry)
+        for i in np.flatnonzero(_rows(frame, "GEOID", feature)):
+            geometries[i] = flat
+        frame["geometry"] = gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs)
+        return frame
+
+    return change
+
+
 def swap_csv_coordinates(*features: str) -> Breaker:
     def change(frame: pd.DataFrame) -> None:
         for feature in features:
@@ -762,6 +777,50 @@ FAULTS: list[Fault] = [
         "missing-band",
         ERROR,
         ("dem.tif", "1 band(s)", "band 2"),
+    ),
+    # Found in review: cells whose type hides the fault.
+    Fault(
+        "polygon-collapsed-by-repair",
+        edit_layer(ZONES, "zones", flatten_zone("480010003")),
+        "collapsed-geometry",
+        ERROR,
+        ("zones.gpkg", "layer zones", "feature 480010003", "nothing of Polygon left"),
+    ),
+    Fault(
+        "category-blank-in-csv",
+        csv_cell(NORTH_BUILDINGS, "BLDG_ID", "B0003", "OCC_TYPE", ""),
+        "missing-value",
+        ERROR,
+        ("buildings.csv", "feature B0003", "field OCC_TYPE", "an empty category"),
+    ),
+    Fault(
+        "coordinate-with-thousands-separator",
+        csv_cell(NORTH_BUILDINGS, "BLDG_ID", "B0006", "X_FT", "828,238.5"),
+        "not-a-number",
+        ERROR,
+        ("buildings.csv", "feature B0006", "field X_FT", "'828,238.5'"),
+    ),
+    Fault(
+        "integer-with-a-fraction",
+        both(
+            manifest('floor_area = "SQFT"', 'floor_area = "SQFT"\nyear_built = "YEAR"'),
+            edit_csv(NORTH_BUILDINGS, lambda frame: frame.insert(0, "YEAR", "1987")),
+            csv_cell(NORTH_BUILDINGS, "BLDG_ID", "B0011", "YEAR", "1987.5"),
+        ),
+        "not-a-whole-number",
+        ERROR,
+        ("buildings.csv", "feature B0011", "field YEAR", "1987.5", "whole numbers"),
+    ),
+    Fault(
+        "integer-infinite",
+        both(
+            manifest('floor_area = "SQFT"', 'floor_area = "SQFT"\nyear_built = "YEAR"'),
+            edit_csv(NORTH_BUILDINGS, lambda frame: frame.insert(0, "YEAR", "1987")),
+            csv_cell(NORTH_BUILDINGS, "BLDG_ID", "B0012", "YEAR", "inf"),
+        ),
+        "infinite-value",
+        ERROR,
+        ("buildings.csv", "feature B0012", "field YEAR"),
     ),
 ]
 

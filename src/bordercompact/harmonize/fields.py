@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from bordercompact.harmonize import currency as money
+from bordercompact.harmonize.cells import EXACT_FLOAT_INTEGER, blank_cells, cell_text
 from bordercompact.harmonize.context import DatasetPass
 from bordercompact.harmonize.units import declared_conversion
 from bordercompact.harmonize.vocab import map_labels, read_label_mapping
@@ -17,24 +18,7 @@ from bordercompact.region.kinds import DatasetKind, FieldSpec, Role
 from bordercompact.region.manifest import PARTY_LANGUAGE, SHARED, Dataset, check_language_tag
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "si", "sí", "oui", "ja", "x"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "non", "nein", ""})
-
-
-def blank_cells(values: pd.Series) -> np.ndarray:
-    """Mask of missing cells: null, NaN, or text that is empty or only white space."""
-    blank = values.isna().to_numpy(dtype=bool, copy=True)
-    if values.dtype == object or pd.api.types.is_string_dtype(values):
-        blank = blank | values.astype("string").str.strip().fillna("").eq("").to_numpy(bool)
-    return blank
-
-
-def as_text(values: pd.Series) -> pd.Series:
-    """Ids and labels as text; whole floats (``12.0`` from a shapefile) lose the ``.0``."""
-    if pd.api.types.is_float_dtype(values):
-        whole = values.notna() & (values == values.round())
-        if whole.all():
-            return values.astype("Int64").astype("string")
-    return values.astype("string")
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "non", "nein"})
 
 
 def parties_present(parties: np.ndarray) -> list[str]:
@@ -75,7 +59,7 @@ def convert_field(
         if converted is None:
             return None
         if role is Role.INTEGER:
-            return {spec.name: pd.array(np.round(converted), dtype="Int64")}
+            return {spec.name: _whole_numbers(spec, column, converted, run)}
         return {spec.name: converted}
     if role is Role.CATEGORY:
         return _convert_category(spec, column, values, constant, run)
@@ -84,7 +68,7 @@ def convert_field(
     if role is Role.FLAG:
         return {spec.name: _flags(column, values, run)}
     if role is Role.REFERENCE:
-        return {spec.name: as_text(values)}
+        return {spec.name: cell_text(values)}
     return {spec.name: values}
 
 
@@ -126,6 +110,37 @@ def _numbers(spec: FieldSpec, column: str, values: pd.Series, run: DatasetPass) 
                 column=column,
             )
     return numbers
+
+
+def _whole_numbers(
+    spec: FieldSpec, column: str, numbers: np.ndarray, run: DatasetPass
+) -> pd.arrays.IntegerArray:
+    """Integers (a year, a number of storeys); fractions and values beyond 2**53 are
+    reported, and they, like blanks and infinities, stay missing."""
+    finite = np.isfinite(numbers)
+    whole = finite & (numbers == np.round(numbers))
+    fraction = np.flatnonzero(finite & ~whole)
+    if len(fraction):
+        run.error(
+            "not-a-whole-number",
+            f"fractional values (e.g. {numbers[fraction[0]]:g})",
+            f"whole numbers ({spec.name} counts whole units)",
+            rows=fraction,
+            column=column,
+        )
+    huge = np.flatnonzero(whole & (np.abs(numbers) >= EXACT_FLOAT_INTEGER))
+    if len(huge):
+        run.error(
+            "number-out-of-range",
+            f"values too large (e.g. {numbers[huge[0]]:g})",
+            f"integers below {EXACT_FLOAT_INTEGER:.0f}",
+            rows=huge,
+            column=column,
+        )
+    usable = whole & (np.abs(numbers) < EXACT_FLOAT_INTEGER)
+    integers = pd.array(np.where(usable, numbers, 0).astype(np.int64), dtype="Int64")
+    integers[~usable] = pd.NA
+    return integers
 
 
 def _convert_unit(
@@ -307,7 +322,7 @@ def _convert_category(
             rows=rows,
             column=column,
         )
-    missing = np.flatnonzero(values.isna().to_numpy())
+    missing = np.flatnonzero(blank_cells(values))
     if spec.required and len(missing):
         run.error(
             "missing-value",
@@ -378,9 +393,10 @@ def _languages(language: str, run: DatasetPass) -> np.ndarray | None:
     return np.full(len(run.parties), language, dtype=object)
 
 
-def _flags(column: str, values: pd.Series, run: DatasetPass) -> np.ndarray:
-    words = values.astype("string").str.strip().str.lower().fillna("")
-    unknown = np.flatnonzero(~words.isin(TRUE_WORDS | FALSE_WORDS).to_numpy())
+def _flags(column: str, values: pd.Series, run: DatasetPass) -> pd.arrays.BooleanArray:
+    """True/false per feature; empty cells stay missing (unknown), not false."""
+    words = cell_text(values).str.lower()
+    unknown = np.flatnonzero((words.notna() & ~words.isin(TRUE_WORDS | FALSE_WORDS)).to_numpy())
     if len(unknown):
         run.error(
             "bad-flag",
@@ -389,7 +405,9 @@ def _flags(column: str, values: pd.Series, run: DatasetPass) -> np.ndarray:
             rows=unknown,
             column=column,
         )
-    return words.isin(TRUE_WORDS).to_numpy()
+    flags = pd.array(words.isin(TRUE_WORDS).to_numpy(), dtype="boolean")
+    flags[words.isna().to_numpy()] = pd.NA
+    return flags
 
 
 def check_parts_within_wholes(kind: DatasetKind, out: pd.DataFrame, run: DatasetPass) -> None:

@@ -36,6 +36,7 @@ class GeometryCheck:
     empty: np.ndarray  # positions with an empty geometry
     wrong_type: dict[str, np.ndarray]  # geometry type -> positions, for types the kind refuses
     repairs: list[GeometryRepair]
+    collapsed: list[GeometryRepair]  # invalid, and nothing of an allowed type is left
 
 
 def check_geometries(
@@ -44,7 +45,9 @@ def check_geometries(
     """Find missing, empty and wrongly typed geometries and repair invalid ones.
 
     Repairs use :func:`shapely.make_valid` (the OGC structure method), keeping only the
-    parts of the allowed family, so a self-touching polygon stays a (multi)polygon.
+    parts of the allowed family, so a self-touching polygon stays a (multi)polygon. A
+    geometry whose repair leaves nothing of that family (a polygon with no area) is
+    *collapsed*: it is set to missing and listed apart, since a repair cannot recover it.
     """
     values = geometry.values
     missing = np.flatnonzero(shapely.is_missing(values))
@@ -58,26 +61,33 @@ def check_geometries(
             wrong_type[name] = np.flatnonzero(types == type_id)
     invalid = np.flatnonzero(present & ~shapely.is_empty(values) & ~shapely.is_valid(values))
     repairs: list[GeometryRepair] = []
+    collapsed: list[GeometryRepair] = []
     if len(invalid):
         reasons = shapely.is_valid_reason(values[invalid])
-        fixed = shapely.make_valid(values[invalid])
-        fixed = np.array([_keep_family(g, allowed_families) for g in fixed], dtype=object)
+        fixed = np.array(
+            [_keep_family(g, allowed_families) for g in shapely.make_valid(values[invalid])],
+            dtype=object,
+        )
         values = values.copy()
         values[invalid] = fixed
-        repairs = [
-            GeometryRepair(str(feature_ids[i]), str(r))
-            for i, r in zip(invalid, reasons, strict=True)
-        ]
+        for position, reason, result in zip(invalid, reasons, fixed, strict=True):
+            found = GeometryRepair(str(feature_ids[position]), str(reason))
+            (repairs if result is not None else collapsed).append(found)
         geometry = gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
-    return GeometryCheck(geometry, missing, empty, wrong_type, repairs)
+    return GeometryCheck(geometry, missing, empty, wrong_type, repairs, collapsed)
 
 
-def _keep_family(geometry: shapely.Geometry, families: frozenset[str]) -> shapely.Geometry:
-    """From a repaired geometry, keep the parts of the families the kind accepts."""
-    if geometry_family(geometry.geom_type) in families:
+def _keep_family(geometry: shapely.Geometry, families: frozenset[str]) -> shapely.Geometry | None:
+    """From a repaired geometry, the parts of the families the kind accepts; None when the
+    repair left none (a polygon collapsed to a line has no area left to keep)."""
+    if geometry_family(geometry.geom_type) in families and not geometry.is_empty:
         return geometry
-    parts = [g for g in shapely.get_parts(geometry) if geometry_family(g.geom_type) in families]
-    return shapely.union_all(parts) if parts else geometry
+    parts = [
+        g
+        for g in shapely.get_parts(geometry)
+        if geometry_family(g.geom_type) in families and not g.is_empty
+    ]
+    return shapely.union_all(parts) if parts else None
 
 
 def anchor_points(geometries: np.ndarray) -> np.ndarray:

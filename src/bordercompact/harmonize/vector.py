@@ -11,11 +11,10 @@ import pyarrow.compute as pc
 import pyproj
 import shapely
 
+from bordercompact.harmonize.cells import blank_cells, cell_text
 from bordercompact.harmonize.context import DatasetPass, RegionContext
 from bordercompact.harmonize.crs import describe_reprojection, outside_area_of_use
 from bordercompact.harmonize.fields import (
-    as_text,
-    blank_cells,
     check_parts_within_wholes,
     convert_field,
     field_spec,
@@ -138,7 +137,7 @@ def _feature_ids(source: pd.DataFrame, run: DatasetPass) -> np.ndarray:
         return row_numbers
     raw = source[id_field]
     missing = blank_cells(raw)
-    ids = as_text(raw).to_numpy(dtype=object)
+    ids = cell_text(raw).to_numpy(dtype=object)
     if missing.any():
         run.error(
             "missing-id",
@@ -167,8 +166,24 @@ def _checked_geometry(
     return the repaired geometries and a point inside each usable one."""
     check = check_geometries(source.geometry, run.ids, kind.geometries)
     shapes = "/".join(sorted(kind.geometries))
-    if len(check.missing):
-        run.error("missing-geometry", "no geometry", f"a {shapes} geometry", rows=check.missing)
+    missing = check.missing
+    dataset = run.dataset
+    if dataset.x_field and dataset.y_field:  # a CSV: say which coordinate is not a number
+        for column in (dataset.x_field, dataset.y_field):
+            cells = source[column]
+            text = ~blank_cells(cells) & pd.to_numeric(cells, errors="coerce").isna().to_numpy()
+            if text.any():
+                found = sorted(set(cells[text].astype(str)))[:5]
+                run.error(
+                    "not-a-number",
+                    f"coordinates that are not numbers {found}",
+                    "plain numbers (no thousands separators)",
+                    rows=np.flatnonzero(text),
+                    column=column,
+                )
+                missing = np.setdiff1d(missing, np.flatnonzero(text))
+    if len(missing):
+        run.error("missing-geometry", "no geometry", f"a {shapes} geometry", rows=missing)
     if len(check.empty):
         run.error("empty-geometry", "an empty geometry", f"a {shapes} geometry", rows=check.empty)
     for geom_type, positions in check.wrong_type.items():
@@ -187,6 +202,14 @@ def _checked_geometry(
             features=[r.feature for r in check.repairs],
         )
         run.entry.repairs = [{"feature": r.feature, "reason": r.reason} for r in check.repairs]
+    if check.collapsed:
+        run.error(
+            "collapsed-geometry",
+            f"an invalid geometry with nothing of {shapes} left after repair "
+            f"({check.collapsed[0].reason})",
+            f"a {shapes} geometry (with an area, for polygons)",
+            features=[c.feature for c in check.collapsed],
+        )
 
     anchors = anchor_points(check.geometry.values)
     usable = np.flatnonzero(anchors != None)  # noqa: E711 (element-wise on an object array)
@@ -239,7 +262,7 @@ def _parties(
     assert dataset.party_field is not None
     if dataset.party_field not in source.columns:
         return nobody, none_lost
-    values = as_text(source[dataset.party_field]).str.strip()
+    values = cell_text(source[dataset.party_field])
     known = {v: p for v, p in dataset.party_values.items() if p in context.party_ids}
     parties = values.map(known).to_numpy(dtype=object)
     unknown = np.flatnonzero(~values.isin(list(dataset.party_values)).to_numpy(bool))

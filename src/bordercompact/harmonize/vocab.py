@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bordercompact.harmonize.cells import cell_text
+
 SHIPPED = "bordercompact.data.vocabularies"
 
 
@@ -70,10 +72,10 @@ class LabelMapping:
 def map_labels(labels: pd.Series, mapping: dict[str, str]) -> LabelMapping:
     """Map a column of party labels to shared terms, working once per distinct label.
 
-    Empty cells stay missing. Labels are matched exactly after trimming white space.
+    Empty cells stay missing. Labels are matched exactly after trimming white space; whole
+    numbers match their integer spelling (a code ``11`` read as ``11.0`` matches ``"11"``).
     """
-    as_text = labels.astype("string").str.strip()
-    categorical = pd.Categorical(as_text)
+    categorical = pd.Categorical(cell_text(labels))
     codes = categorical.codes
     counts = np.bincount(codes[codes >= 0], minlength=len(categorical.categories))
     term_of_category = []
