@@ -115,7 +115,7 @@ def _harmonize(region_dir: Path, out: Path, overwrite: bool, as_json: bool, quie
             )
     except InvalidRegionError as exc:
         if as_json:
-            console.print_json(json.dumps({"ok": False, "problems": exc.problems.to_list()}))
+            console.print_json(json.dumps({"region": str(region_dir), **exc.problems.report()}))
         else:
             _show_problems(exc.problems.problems, quiet)
             errors.print(
@@ -124,7 +124,10 @@ def _harmonize(region_dir: Path, out: Path, overwrite: bool, as_json: bool, quie
             )
         raise typer.Exit(1) from None
     except RunDirExistsError as exc:
-        errors.print(f"[red]{exc}[/]")
+        if as_json:
+            console.print_json(json.dumps({"ok": False, "run_dir": str(out), "error": str(exc)}))
+        else:
+            errors.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from None
     layers = {kind: len(frame) for kind, frame in result.layers.items()}
     if as_json:

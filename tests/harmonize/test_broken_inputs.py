@@ -370,6 +370,7 @@ FAULTS: list[Fault] = [
         "missing-required-field",
         ERROR,
         ("region.toml", "feature south-buildings", "'occupancy'", "fields.occupancy"),
+        also=frozenset({"vocabulary-for-unmapped-field"}),  # its label mapping is now orphaned
     ),
     Fault(
         "csv-without-coordinate-fields",
@@ -684,18 +685,29 @@ FAULTS: list[Fault] = [
         ("region.toml", "feature south-buildings", "'value'", "'VALOR'", "price_year"),
     ),
     Fault(
+        "price-index-and-rate-both-missing",
+        both(
+            replace_text(RATES, "USD,MXN,2023", "USD,MXN,2022"),
+            replace_text(INDICES, "MX,2020,106.4,INEGI INPC annual average (rounded)\n", ""),
+        ),
+        "missing-price-index",
+        ERROR,
+        ("price_indices.csv", "field MX 2020", "south-buildings.value"),
+        also=frozenset({"missing-exchange-rate"}),
+    ),
+    Fault(
         "exchange-rate-missing-for-year",
         replace_text(RATES, "USD,MXN,2023", "USD,MXN,2022"),
         "missing-exchange-rate",
         ERROR,
-        ("exchange_rates.csv", "field VALOR", "MXN", "2023", "south-buildings.value"),
+        ("exchange_rates.csv", "field MXN→USD 2023", "south-buildings.value", "column VALOR"),
     ),
     Fault(
         "price-index-missing-for-country-year",
         replace_text(INDICES, "MX,2020,106.4,INEGI INPC annual average (rounded)\n", ""),
         "missing-price-index",
         ERROR,
-        ("price_indices.csv", "field VALOR", "MX in 2020", "south-buildings.value"),
+        ("price_indices.csv", "field MX 2020", "MX in 2020", "south-buildings.value", "VALOR"),
     ),
     Fault(
         "exchange-rate-row-without-source",

@@ -11,6 +11,7 @@ from bordercompact.harmonize.crs import (
     describe_reprojection,
     outside_area_of_use,
 )
+from bordercompact.region.problems import ProblemLog
 
 
 def test_state_plane_false_origin_is_the_projection_origin() -> None:
@@ -47,3 +48,20 @@ def test_swapped_coordinates_fall_outside_the_area_of_use() -> None:
     x, y = np.array([1_200_000.0]), np.array([16_500_000.0])
     assert not outside_area_of_use(crs, x, y).any()
     assert outside_area_of_use(crs, y, x).all()
+
+
+def test_a_datum_shift_missing_its_grid_is_named() -> None:
+    # NAD27 → WGS 84 is best done with NOAA's NADCON5 grid, which pyproj does not ship.
+    described = describe_reprojection(
+        pyproj.CRS("EPSG:26714"), pyproj.CRS("EPSG:32614"), (500_000.0, 3_040_000.0)
+    )
+    if not described.missing_grids:
+        pytest.skip("the NAD27 grids are installed here")
+    assert "us_noaa_conus.tif" in described.missing_grids
+    problems = ProblemLog()
+    described.report_missing_grids(problems, "old.shp", "old", None, tolerance_m=5.0)
+    (warning,) = problems.problems
+    assert warning.code == "datum-shift-degraded" and "us_noaa_conus.tif" in warning.found
+    quiet = ProblemLog()
+    described.report_missing_grids(quiet, "old.shp", "old", None, tolerance_m=250.0)
+    assert quiet.problems == []

@@ -15,7 +15,7 @@ import rasterio
 
 from bordercompact.harmonize.output import harmonize_into
 from bordercompact.harmonize.pipeline import harmonize_region
-from tests.mini_region import US_CRS
+from tests.mini_region import US_CRS, edit_manifest
 
 US_DEFLATOR = 304.702 / 255.657  # CPI-U 2023 / 2019
 MX_FACTOR = 128.6 / 106.4 / 17.76  # INPC 2023 / 2020, then MXN→USD at the 2023 rate
@@ -130,3 +130,43 @@ def test_harmonized_values_survive_the_round_trip_through_geoparquet(
     memory = result.layers["assets"]
     np.testing.assert_allclose(written.value, memory.value)
     assert list(written.feature_id) == list(memory.feature_id)
+
+
+def test_a_field_typed_differently_by_two_parties_is_kept_as_text(
+    mini_region: Path, tmp_path: Path
+) -> None:
+    edit_manifest(mini_region, 'floor_area = "SQFT"', 'floor_area = "SQFT"\nnote = "SQFT"')
+    edit_manifest(mini_region, 'value = "VALOR"', 'value = "VALOR"\nnote = "USO"')
+    result, run_dir = harmonize_into(mini_region, tmp_path / "run")
+    (warning,) = result.problems.warnings
+    assert warning.code == "mixed-field-types"
+    assert (
+        "numbers in north-buildings" in warning.found and "text in south-buildings" in warning.found
+    )
+    notes = gpd.read_parquet(run_dir / "layers/assets.parquet").set_index("source_id").note
+    assert notes["E0001"] == "Casa"
+    assert notes["B0000"] == str(int(pd.read_csv(mini_region / "north/buildings.csv").SQFT[0]))
+
+
+def test_geojson_in_projected_coordinates_takes_the_manifest_crs(mini_region: Path) -> None:
+    # RFC 7946 GeoJSON has no crs member; a party exporting UTM metres must be able to say so.
+    limits = gpd.read_file(mini_region / "south/limite.geojson").to_crs("EPSG:32614")
+    text = limits.to_json()  # no "crs" member
+    (mini_region / "south/limite.geojson").write_text(text)
+    edit_manifest(
+        mini_region,
+        'path = "south/limite.geojson"',
+        'path = "south/limite.geojson"\ncrs = "EPSG:32614"',
+    )
+    result = harmonize_region(mini_region)
+    assert result.ok, [p.message for p in result.problems.errors]
+    boundary = result.layers["boundary"].set_index("source_id")
+    assert boundary.geometry["S1"].area == pytest.approx(3000 * 6000)
+
+
+def test_an_analysis_crs_that_distorts_areas_is_reported(mini_region: Path) -> None:
+    edit_manifest(mini_region, 'crs = "EPSG:32614"', 'crs = "EPSG:3857"')
+    result = harmonize_region(mini_region)
+    (warning,) = [p for p in result.problems.warnings if p.code == "analysis-crs-distortion"]
+    # Web Mercator at 27.5°N: areas are 1/cos²(27.5°) = 1.27 times too large
+    assert "1.27" in warning.found and warning.field == "region.crs"

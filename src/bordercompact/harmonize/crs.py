@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,22 @@ def analysis_crs_problem(crs: pyproj.CRS) -> str | None:
     return None
 
 
+#: How far areas in the analysis CRS may be from true areas before it is reported.
+MAX_AREAL_DISTORTION = 0.01
+
+
+def areal_scale(crs: pyproj.CRS, x: float, y: float) -> float:
+    """Ratio of an area measured in ``crs`` to the true area on the ellipsoid at the point
+    (x, y) of ``crs`` (1 for an equal-area projection; ≈ 2.2 for Web Mercator at 47.5°N).
+
+    Reference: Snyder, J. P. (1987), *Map Projections — A Working Manual*, USGS Professional
+    Paper 1395, ch. 4 (scale factors h, k and the areal scale h·k·sin θ'), as computed by
+    PROJ's ``proj_factors``.
+    """
+    lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
+    return float(pyproj.Proj(crs).get_factors(lon, lat).areal_scale)
+
+
 @dataclass(frozen=True)
 class Reprojection:
     """How a layer goes from its CRS to the analysis CRS; what the harmonization log shows."""
@@ -30,6 +47,7 @@ class Reprojection:
     target: str
     operation: str
     accuracy_m: float | None
+    missing_grids: tuple[str, ...] = ()  # grids of better operations PROJ could not find
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -37,7 +55,34 @@ class Reprojection:
             "to": self.target,
             "operation": self.operation,
             "accuracy_m": self.accuracy_m,
+            "missing_grids": list(self.missing_grids),
         }
+
+    def report_missing_grids(
+        self,
+        problems: ProblemLog,
+        file: str,
+        dataset: str,
+        layer: str | None,
+        tolerance_m: float,
+    ) -> None:
+        """Warn when a more accurate datum shift exists but its grid is not installed, and
+        the one applied is not known to be within ``tolerance_m`` (the region's border
+        tolerance: positions are not trusted more finely than that anyway). The log lists
+        the missing grids in every case."""
+        good_enough = self.accuracy_m is not None and self.accuracy_m <= tolerance_m
+        if self.missing_grids and not good_enough:
+            problems.warning(
+                "datum-shift-degraded",
+                file,
+                f"the datum shift {self.operation} (accuracy "
+                f"{self.accuracy_m if self.accuracy_m is not None else 'unknown'} m) because "
+                f"the grid {', '.join(self.missing_grids)} of a better one is not installed",
+                "the grid in PROJ's data directory (pyproj.datadir) or PROJ_NETWORK=ON, "
+                "for the most accurate datum shift",
+                dataset=dataset,
+                layer=layer,
+            )
 
 
 def dataset_crs(
@@ -91,10 +136,23 @@ def describe_reprojection(
     area of use holds the point; the same choice is made here from PROJ's ranked list.
     """
     lon, lat = Transformer.from_crs(source, "EPSG:4326", always_xy=True).transform(*sample)
-    candidates = TransformerGroup(source, target, always_xy=True).transformers
-    transformer = next(
-        (t for t in candidates if t.area_of_use is None or _holds(t.area_of_use.bounds, lon, lat)),
-        candidates[0] if candidates else Transformer.from_crs(source, target, always_xy=True),
+    with warnings.catch_warnings():  # a missing grid is reported, not printed
+        warnings.simplefilter("ignore", UserWarning)
+        group = TransformerGroup(source, target, always_xy=True)
+    here = [
+        t
+        for t in group.transformers
+        if t.area_of_use is None or _holds(t.area_of_use.bounds, lon, lat)
+    ]
+    transformer = (
+        here or group.transformers or [Transformer.from_crs(source, target, always_xy=True)]
+    )[0]
+    missing = tuple(
+        grid.short_name
+        for operation in group.unavailable_operations
+        if operation.area_of_use is None or _holds(operation.area_of_use.bounds, lon, lat)
+        for grid in operation.grids
+        if not grid.available
     )
     accuracy = transformer.accuracy
     return Reprojection(
@@ -102,6 +160,7 @@ def describe_reprojection(
         target=crs_label(target),
         operation=transformer.description or "none",
         accuracy_m=None if accuracy is None or accuracy < 0 else float(accuracy),
+        missing_grids=tuple(dict.fromkeys(missing)),
     )
 
 

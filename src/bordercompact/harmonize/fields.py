@@ -67,7 +67,7 @@ def convert_field(
         return _tag_text(spec, values, run)
     if role is Role.FLAG:
         return {spec.name: _flags(column, values, run)}
-    if role is Role.REFERENCE:
+    if role is Role.REFERENCE or values.dtype == object:  # object columns may mix types
         return {spec.name: cell_text(values)}
     return {spec.name: values}
 
@@ -211,31 +211,36 @@ def _convert_money(
     converted = numbers.copy()
     complete = True
     for party_id in parties_present(run.parties):
-        country = run.region.party(party_id).country
+        party = run.region.party(party_id)
+        index_key = money.price_index_key(dataset.currency, party.country, party.currency)
         try:
             conversion = money.price_level_factor(
                 rates,
                 indices,
                 currency=dataset.currency,
                 price_year=dataset.price_year,
-                country=country,
+                index_key=index_key,
                 region_currency=settings.currency,
                 region_price_year=settings.price_year,
             )
-        except money.MoneyError as exc:
-            table_path = (
-                settings.price_indices
-                if isinstance(exc, money.MissingPriceIndexError)
-                else settings.exchange_rates
-            )
-            context.problems.error(
-                exc.code,
-                str(run.region.path(table_path or "")),
-                str(exc),
-                f"a row for it, to convert {dataset.id}.{spec.name}",
-                dataset=dataset.id,
-                field=column,
-            )
+        except money.MissingMoneyDataError as missing:
+            for exc in missing.missing:
+                is_index = isinstance(exc, money.MissingPriceIndexError)
+                table_path = settings.price_indices if is_index else settings.exchange_rates
+                row = (
+                    f"{index_key} {dataset.price_year} and {settings.price_year}"
+                    if is_index
+                    else f"{dataset.currency}→{settings.currency} {settings.price_year}"
+                )
+                context.problems.error(
+                    exc.code,
+                    str(run.region.path(table_path or "")),
+                    str(exc),
+                    f"a row {row}, to convert {dataset.id}.{spec.name} "
+                    f"(column {column}, party {party_id})",
+                    dataset=dataset.id,
+                    field=row,
+                )
             complete = False
             continue
         rows = run.parties == party_id
@@ -245,7 +250,7 @@ def _convert_money(
                 "field": spec.name,
                 "column": column,
                 "party": party_id,
-                "country": country,
+                "country": index_key,
                 "currency": dataset.currency,
                 "price_year": dataset.price_year,
                 "to_currency": settings.currency,
@@ -366,6 +371,14 @@ def _tag_text(spec: FieldSpec, values: pd.Series, run: DatasetPass) -> dict[str,
 
 def _languages(language: str, run: DatasetPass) -> np.ndarray | None:
     if language == PARTY_LANGUAGE:
+        if run.dataset.party == SHARED:
+            run.manifest_error(
+                "bad-language",
+                f"'{PARTY_LANGUAGE}' on shared data",
+                "a BCP 47 tag: shared data has no party to take it from",
+                "languages",
+            )
+            return None
         main = {p.id: p.main_language for p in run.region.parties}
         return np.array([main.get(p) for p in run.parties], dtype=object)
     try:

@@ -63,6 +63,12 @@ def render_markdown(
                 f" (stated accuracy {r['accuracy_m']} m)" if r.get("accuracy_m") is not None else ""
             )
             lines.append(f"- CRS: {r['from']} → {r['to']} via {r['operation']}{accuracy}")
+            if r.get("missing_grids"):
+                lines.append(
+                    "  - a more accurate datum shift needs the grid(s) "
+                    + ", ".join(r["missing_grids"])
+                    + ", not installed"
+                )
         if entry.parties:
             lines.append(
                 "- rows per party: " + ", ".join(f"{p} {n:,}" for p, n in entry.parties.items())

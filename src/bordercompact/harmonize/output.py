@@ -25,7 +25,13 @@ from bordercompact.harmonize.geometry import GEOMETRY_TYPE_NAMES
 from bordercompact.harmonize.log import render_markdown
 from bordercompact.harmonize.pipeline import Harmonization, Progress, harmonize_region
 from bordercompact.region.problems import InvalidRegionError
-from bordercompact.region.workspace import atomic_run_dir, provenance, utc_now, write_provenance
+from bordercompact.region.workspace import (
+    atomic_run_dir,
+    check_run_dir_target,
+    provenance,
+    utc_now,
+    write_provenance,
+)
 
 GEOPARQUET_VERSION = "1.1.0"
 
@@ -92,17 +98,8 @@ def write_harmonization(result: Harmonization, run_dir: Path) -> list[Path]:
 
 
 def validation_json(result: Harmonization) -> str:
-    problems = result.problems
-    return json.dumps(
-        {
-            "region": str(result.region.root) if result.region else None,
-            "ok": result.ok,
-            "errors": len(problems.errors),
-            "warnings": len(problems.warnings),
-            "problems": problems.to_list(),
-        },
-        indent=2,
-    )
+    region = str(result.region.root) if result.region else None
+    return json.dumps({"region": region, **result.problems.report(), "ok": result.ok}, indent=2)
 
 
 def write_geoparquet(
@@ -119,17 +116,18 @@ def write_geoparquet(
     """
     geometry = frame.geometry
     types = [int(t) for t in np.unique(shapely.get_type_id(np.asarray(geometry.values))) if t >= 0]
+    column: dict[str, Any] = {
+        "encoding": "WKB",
+        "geometry_types": [GEOMETRY_TYPE_NAMES[t] for t in types],
+        "crs": json.loads(geometry.crs.to_json()) if geometry.crs else None,
+    }
+    bounds = geometry.total_bounds
+    if np.all(np.isfinite(bounds)):  # an empty layer has no bbox (the key is optional)
+        column["bbox"] = [float(v) for v in bounds]
     geo = {
         "version": GEOPARQUET_VERSION,
         "primary_column": geometry.name,
-        "columns": {
-            geometry.name: {
-                "encoding": "WKB",
-                "geometry_types": [GEOMETRY_TYPE_NAMES[t] for t in types],
-                "crs": json.loads(geometry.crs.to_json()) if geometry.crs else None,
-                "bbox": [float(v) for v in geometry.total_bounds] if len(frame) else [],
-            }
-        },
+        "columns": {geometry.name: column},
     }
     table = pa.table(frame.to_arrow(geometry_encoding="WKB", index=False))
     metadata = dict(table.schema.metadata or {})
@@ -162,7 +160,10 @@ def harmonize_into(
 
     Nothing is written when the region has errors (:class:`InvalidRegionError` carries them);
     otherwise the run directory appears complete, with its provenance, or not at all.
+    A ``run_dir`` that may not be written (:func:`check_run_dir_target`) raises
+    :class:`~bordercompact.region.workspace.RunDirExistsError` before the region is read.
     """
+    check_run_dir_target(run_dir, overwrite=overwrite)
     started = utc_now()
     result = harmonize_region(region_root, progress)
     if not result.ok:

@@ -19,8 +19,9 @@ import pyproj
 import shapely
 
 from bordercompact.harmonize import currency as money
+from bordercompact.harmonize.cells import cell_text
 from bordercompact.harmonize.context import RegionContext
-from bordercompact.harmonize.crs import analysis_crs_problem
+from bordercompact.harmonize.crs import MAX_AREAL_DISTORTION, analysis_crs_problem, areal_scale
 from bordercompact.harmonize.log import DatasetLog
 from bordercompact.harmonize.raster import RasterLayer, harmonize_raster
 from bordercompact.harmonize.territory import BorderDiscrepancy, border_discrepancies
@@ -73,11 +74,12 @@ def harmonize_region(root: Path | str, progress: Progress | None = None) -> Harm
         step(done, total, f"{dataset.id} ({dataset.kind})")
         _harmonize_dataset(dataset, context, result, frames)
     result.border = _check_border(context, frames.get("boundary", []))
+    _check_distortion(context)
     for done, dataset in enumerate(others, start=len(boundaries)):
         step(done, total, f"{dataset.id} ({dataset.kind})")
         _harmonize_dataset(dataset, context, result, frames)
     for kind_name, parts in frames.items():
-        result.layers[kind_name] = _concat(parts, context.crs)
+        result.layers[kind_name] = _concat(parts, context)
     return result
 
 
@@ -182,13 +184,64 @@ def _check_border(
     return found
 
 
-def _concat(parts: list[gpd.GeoDataFrame], crs: pyproj.CRS) -> gpd.GeoDataFrame:
-    if len(parts) == 1:
-        return parts[0]
+def _check_distortion(context: RegionContext) -> None:
+    """Areas, distances and the border tolerance are measured in the analysis CRS: warn
+    when it distorts them at the region's centre (a conformal projection far from its
+    standard lines, Web Mercator)."""
+    if not context.territories:
+        return
+    centre = shapely.union_all(list(context.territories.values())).centroid
+    scale = areal_scale(context.crs, centre.x, centre.y)
+    if abs(scale - 1) > MAX_AREAL_DISTORTION:
+        context.problems.warning(
+            "analysis-crs-distortion",
+            context.manifest,
+            f"areas in {context.crs.to_string()} {scale:.3f} times their true size at the "
+            "region's centre",
+            f"an analysis CRS within {MAX_AREAL_DISTORTION:.0%} of true area there "
+            "(an equal-area CRS, or the local UTM zone)",
+            field="region.crs",
+        )
+
+
+def _concat(parts: list[gpd.GeoDataFrame], context: RegionContext) -> gpd.GeoDataFrame:
+    """One layer of all datasets of a kind. A field the datasets carry with different
+    types (numbers in one party's file, text in another's) is kept as text, with a
+    warning, so that the layer has one type per column."""
     categorical = {
         c for p in parts for c in p.columns if isinstance(p[c].dtype, pd.CategoricalDtype)
     }
-    frame = pd.concat(parts, ignore_index=True)
+    kinds: dict[str, dict[str, str]] = {}
+    for part in parts:
+        dataset = str(part["dataset"].iloc[0]) if len(part) else "?"
+        for column in part.columns:
+            if column not in categorical and column != "geometry":
+                kinds.setdefault(column, {})[dataset] = _value_kind(part[column])
+    mixed = {c: by_dataset for c, by_dataset in kinds.items() if len(set(by_dataset.values())) > 1}
+    for column, by_dataset in sorted(mixed.items()):
+        context.problems.warning(
+            "mixed-field-types",
+            context.manifest,
+            "field "
+            + repr(column)
+            + " as "
+            + ", ".join(f"{kind} in {dataset}" for dataset, kind in sorted(by_dataset.items())),
+            "one type across datasets of a kind; the field is kept as text",
+            field=column,
+            features=sorted(by_dataset),
+        )
+    frame = pd.concat(
+        [part.assign(**{c: cell_text(part[c]) for c in mixed if c in part}) for part in parts],
+        ignore_index=True,
+    )
     for column in categorical:
         frame[column] = frame[column].astype("category")
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=context.crs)
+
+
+def _value_kind(values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values):
+        return "true/false"
+    if pd.api.types.is_numeric_dtype(values):
+        return "numbers"
+    return "text"

@@ -103,7 +103,11 @@ def harmonize_raster(
     entry.rows_in = int(band.count())
     entry.rows_out = int(known.sum())
     centre = ((left + right) / 2, (bottom + top) / 2)
-    entry.reprojection = describe_reprojection(source_crs, crs, centre).to_dict()
+    reprojection = describe_reprojection(source_crs, crs, centre)
+    reprojection.report_missing_grids(
+        problems, str(path), dataset.id, None, region.settings.border_tolerance_m
+    )
+    entry.reprojection = reprojection.to_dict()
     entry.notes.append(
         f"resampled bilinearly to {width}×{height} cells of "
         f"{transform.a:.1f} m × {-transform.e:.1f} m"

@@ -66,10 +66,22 @@ def read_vector(
             **where,
         )
         return None
-    crs = dataset_crs(frame.crs, dataset, str(path), problems)
+    own = frame.crs
+    if own is not None and dataset.crs and _geojson_without_crs_member(path):
+        own = None  # GDAL says EPSG:4326 by RFC 7946; the manifest may know better
+    crs = dataset_crs(own, dataset, str(path), problems)
     if crs is None:
         return None
     return frame.set_crs(crs, allow_override=True), crs
+
+
+def _geojson_without_crs_member(path: Path) -> bool:
+    """A GeoJSON file with no (pre-RFC 7946) ``crs`` member: its CRS is only presumed."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)  # writers put "crs" before the features
+    return b'"crs"' not in head
 
 
 class _LayerMissingError(LookupError):

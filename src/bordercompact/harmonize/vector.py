@@ -48,7 +48,15 @@ def harmonize_vector(
     if len(anchors):
         middle = anchors[len(anchors) // 2]
         sample = (float(shapely.get_x(middle)), float(shapely.get_y(middle)))
-        entry.reprojection = describe_reprojection(source_crs, context.crs, sample).to_dict()
+        reprojection = describe_reprojection(source_crs, context.crs, sample)
+        reprojection.report_missing_grids(
+            context.problems,
+            run.file,
+            dataset.id,
+            dataset.layer,
+            context.region.settings.border_tolerance_m,
+        )
+        entry.reprojection = reprojection.to_dict()
     run.parties, lost = _parties(source, geometry, run)
 
     inputs = [
@@ -64,14 +72,19 @@ def harmonize_vector(
         converted = convert_field(field_spec(kind, name, dataset), column, values, constant, run)
         for out_name, out_values in (converted or {}).items():
             out[out_name] = out_values
-    for name in dataset.units:
-        if name not in dataset.fields and name not in dataset.constants:
-            run.manifest_error(
-                "unit-for-unmapped-field",
-                f"a unit for {name!r}, which is not among the dataset's fields",
-                "units only for fields mapped in [datasets.fields]",
-                f"units.{name}",
-            )
+    for key, what, names in (
+        ("units", "unit", dataset.units),
+        ("vocabulary", "vocabulary", dataset.vocabulary),
+        ("languages", "language", dataset.languages),
+    ):
+        for name in names:
+            if name not in dataset.fields and name not in dataset.constants:
+                run.manifest_error(
+                    f"{what}-for-unmapped-field",
+                    f"{key} for {name!r}, which is not among the dataset's fields",
+                    f"{key} only for fields mapped in [datasets.fields] or constants",
+                    f"{key}.{name}",
+                )
     check_parts_within_wholes(kind, out, run)
     # Features placed by location are inside by construction.
     if kind.inside_party and context.territories and dataset.party != BY_LOCATION:
@@ -284,10 +297,13 @@ def _check_inside(geometries: np.ndarray, run: DatasetPass) -> None:
     context = run.context
     tolerance = run.region.settings.border_tolerance_m
     region_territory = shapely.union_all(list(context.territories.values()))
+    territorial = run.region.territorial_parties
     for party_id in parties_present(run.parties):
         rows = np.flatnonzero(run.parties == party_id)
         territory = context.territories.get(party_id)
         expected = f"inside the boundary of {party_id}"
+        if territory is None and party_id in territorial:
+            continue  # its boundary could not be read; that is reported already
         if territory is None:
             territory = region_territory
             expected = f"inside the region ({party_id} has no boundary)"

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bordercompact.region.kinds import KINDS, DatasetKind
+from bordercompact.region.kinds import KINDS
 from bordercompact.region.manifest import (
     BY_LOCATION,
     SHARED,
@@ -56,9 +56,6 @@ class Region:
             if party.id == party_id:
                 return party
         raise KeyError(f"no party {party_id!r} in {self.manifest_path}")
-
-    def kind(self, dataset: Dataset) -> DatasetKind:
-        return KINDS[dataset.kind]
 
     def path(self, relative: str) -> Path:
         """A path of the manifest, relative to the region directory (``..`` collapsed)."""

@@ -123,11 +123,17 @@ class ProblemLog:
     def has_errors(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
-    def codes(self) -> set[str]:
-        return {p.code for p in self.problems}
-
     def to_list(self) -> list[dict[str, Any]]:
         return [p.to_dict() for p in self.problems]
+
+    def report(self) -> dict[str, Any]:
+        """The JSON document of ``validate --json`` (and of a failed ``harmonize --json``)."""
+        return {
+            "ok": not self.has_errors,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": self.to_list(),
+        }
 
 
 class InvalidRegionError(Exception):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import secrets
 import shutil
 import sys
 import tempfile
@@ -36,21 +37,56 @@ PROVENANCE_NAME = "provenance.json"
 
 
 class RunDirExistsError(FileExistsError):
-    """The run directory exists and overwriting was not asked for."""
+    """The run directory exists and may not be replaced: overwriting was not asked for, or
+    the folder is not a bordercompact run directory."""
+
+
+def is_run_dir(folder: Path) -> bool:
+    """Whether ``folder`` is a bordercompact run directory: it holds a ``provenance.json``
+    whose JSON object has a ``command`` key (as :func:`provenance` writes)."""
+    try:
+        record = json.loads((Path(folder) / PROVENANCE_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(record, dict) and "command" in record
+
+
+def check_run_dir_target(target: Path, *, overwrite: bool) -> None:
+    """Raise :class:`RunDirExistsError` unless a run directory may be written at ``target``.
+
+    A missing ``target`` is fine. An existing one is replaced only with ``overwrite`` and
+    only when it is an empty folder or a previous run directory (:func:`is_run_dir`), so
+    that ``--out ~/Documents --overwrite`` cannot delete a folder of the user's files.
+    """
+    target = Path(target).absolute()
+    if not target.exists():
+        return
+    replaceable = target.is_dir() and (is_run_dir(target) or not any(target.iterdir()))
+    if not replaceable:
+        raise RunDirExistsError(
+            f"{target} exists and is not a bordercompact run directory (no {PROVENANCE_NAME} "
+            "from an earlier run), so it is left alone; choose another --out"
+        )
+    if not overwrite:
+        raise RunDirExistsError(f"{target} exists; choose another --out or pass --overwrite")
 
 
 @contextmanager
 def atomic_run_dir(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield an empty temporary directory beside ``target``; rename it to ``target`` when the
     block completes. On any exception (Ctrl-C included) the temporary directory is removed
-    and ``target`` is left as it was."""
+    and ``target`` is left as it was.
+
+    ``target`` is checked with :func:`check_run_dir_target` on entry and again just before
+    the rename, since the block may run long enough for the folder to change.
+    """
     target = Path(target).absolute()
-    if target.exists() and not overwrite:
-        raise RunDirExistsError(f"{target} exists; choose another --out or pass --overwrite")
+    check_run_dir_target(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    staging = _new_staging_dir(target)
     try:
         yield staging
+        check_run_dir_target(target, overwrite=overwrite)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, retired / target.name)
@@ -61,6 +97,15 @@ def atomic_run_dir(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _new_staging_dir(target: Path) -> Path:
+    # A plain mkdir, not tempfile.mkdtemp: mkdtemp makes the folder mode 0700, and the run
+    # directory it becomes should be as readable as any folder the user creates (umask and
+    # default ACLs apply).
+    staging = target.parent / f".{target.name}.partial-{secrets.token_hex(8)}"
+    staging.mkdir()
+    return staging
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
