@@ -575,14 +575,14 @@ FAULTS: list[Fault] = [
         csv_cell(NORTH_BUILDINGS, "BLDG_ID", "B0008", "BLDG_ID", ""),
         "missing-id",
         ERROR,
-        ("buildings.csv", "row 9", "field BLDG_ID", "an empty id"),
+        ("buildings.csv", "row9", "field BLDG_ID", "an empty id"),
     ),
     Fault(
         "feature-id-null-in-geopackage",
         layer_cell(SOUTH_BUILDINGS, "edificios", "CLAVE", "E0008", "CLAVE", None),
         "missing-id",
         ERROR,
-        ("edificios.gpkg", "layer edificios", "row 9", "field CLAVE", "an empty id"),
+        ("edificios.gpkg", "layer edificios", "row9", "field CLAVE", "an empty id"),
     ),
     Fault(
         "category-label-unmapped",

@@ -113,6 +113,7 @@ def test_run_dir_holds_geoparquet_rasters_logs_and_provenance(
     } <= hashed
     assert all(len(entry["sha256"]) == 64 for entry in provenance["inputs"])
     assert provenance["packages"]["pyproj"] == pyproj.__version__
+    assert provenance["geodesy"]["proj"] == pyproj.proj_version_str
     assert provenance["started"] <= provenance["finished"]
     assert {entry["path"] for entry in provenance["outputs"]} >= {"layers/assets.parquet"}
 

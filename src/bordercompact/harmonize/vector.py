@@ -157,7 +157,7 @@ def _feature_ids(source: pd.DataFrame, run: DatasetPass) -> np.ndarray:
             "an empty id",
             "an id on every feature",
             column=id_field,
-            features=[f"row {i + 1}" for i in np.flatnonzero(missing)],
+            features=list(row_numbers[missing]),
         )
         ids[missing] = row_numbers[missing]
     duplicated = pd.Series(ids).duplicated(keep=False).to_numpy() & ~missing

@@ -18,6 +18,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import pyogrio
+import pyproj
+import pyproj.network
+
 #: Packages whose versions decide the numbers; recorded in every provenance file.
 RECORDED_PACKAGES = (
     "bordercompact",
@@ -126,6 +130,16 @@ def package_versions() -> dict[str, str]:
     return found
 
 
+def geodesy_versions() -> dict[str, Any]:
+    """The PROJ and GDAL libraries inside the wheels, and whether PROJ could fetch datum
+    grids: they decide the reprojected coordinates as much as the package versions do."""
+    return {
+        "proj": pyproj.proj_version_str,
+        "proj_network": pyproj.network.is_network_enabled(),
+        "gdal": pyogrio.__gdal_version_string__,
+    }
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -156,6 +170,7 @@ def provenance(
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": package_versions(),
+        "geodesy": geodesy_versions(),
         "inputs": described(inputs, input_root),
         "outputs": described(outputs, output_root),
     }
