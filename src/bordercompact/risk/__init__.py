@@ -1,0 +1,1 @@
+"""Shared risk: hazard × exposure × vulnerability → impacts per event, per asset and per party."""
