@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 # Domain packages that mypy checks (DESIGN.md: pure computation, typed).
-TYPED  := src/bordercompact/region src/bordercompact/harmonize
+TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk
 
 .PHONY: demo test lint typecheck pytest bench clean
 

@@ -17,7 +17,8 @@ break the linearity; insured assets are computed one by one (see :func:`insured_
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -84,7 +85,7 @@ class ImpactResult:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class _FunctionGroup:
     """The assets of one impact function, summed per (centroid, party)."""
 
@@ -93,10 +94,6 @@ class _FunctionGroup:
     columns: np.ndarray  # their distinct centroids
     column_of_asset: np.ndarray  # for each asset, the index into ``columns``
     weights: np.ndarray  # columns × parties: summed values
-    sensitivity: np.ndarray = field(init=False)  # per column: Σ_e f_e · MDR(I[e, c])
-
-    def __post_init__(self) -> None:
-        self.sensitivity = np.zeros(len(self.columns))
 
 
 def compute_impact(
@@ -106,25 +103,31 @@ def compute_impact(
     centroid: np.ndarray,
     *,
     chunk_nnz: int = DEFAULT_CHUNK_NNZ,
+    client: Any = None,
 ) -> ImpactResult:
     """Impacts of ``hazard`` on ``exposures``; ``centroid`` gives each asset's centroid
-    (index into the hazard's centroids, :data:`NO_CENTROID` for none)."""
+    (index into the hazard's centroids, :data:`NO_CENTROID` for none).
+
+    With a ``dask.distributed.Client``, the chunks of events run on its workers; their
+    results are added up in chunk order either way, so the numbers are the same.
+    """
     parties, party_code = np.unique(
         np.array([NO_PARTY if p is None else str(p) for p in exposures.party], dtype=object),
         return_inverse=True,
     )
     groups = _function_groups(hazard, exposures, functions, centroid, party_code, len(parties))
     at_event = np.zeros((hazard.size, len(parties)))
-    for start, stop in event_chunks(hazard.intensity, chunk_nnz):
-        intensity, fraction = _chunk(hazard, start, stop)
-        frequency = hazard.frequency[start:stop]
-        for group in groups:
-            damage = _damage_ratio(group.function, intensity, fraction, group.columns)
-            at_event[start:stop] += damage @ group.weights
-            group.sensitivity += damage.T @ frequency
+    sensitivity = [np.zeros(len(g.columns)) for g in groups]
+    chunks = list(event_chunks(hazard.intensity, chunk_nnz)) if groups else []
+    for (start, stop), (chunk_at_event, chunk_sensitivity) in zip(
+        chunks, _run_chunks(hazard, chunks, groups, client), strict=True
+    ):
+        at_event[start:stop] = chunk_at_event
+        for total, part in zip(sensitivity, chunk_sensitivity, strict=True):
+            total += part
     eai = np.zeros(exposures.size)
-    for group in groups:
-        eai[group.assets] = exposures.value[group.assets] * group.sensitivity[group.column_of_asset]
+    for group, per_column in zip(groups, sensitivity, strict=True):
+        eai[group.assets] = exposures.value[group.assets] * per_column[group.column_of_asset]
     insured_at_event, insured_eai = (None, None)
     if exposures.insured:
         insured_at_event, insured_eai = insured_impact(
@@ -141,6 +144,49 @@ def compute_impact(
         insured_at_event_by_party=insured_at_event,
         insured_eai_exp=insured_eai,
     )
+
+
+ChunkResult = tuple[np.ndarray, list[np.ndarray]]
+
+
+def _run_chunks(
+    hazard: Hazard, chunks: list[tuple[int, int]], groups: list[_FunctionGroup], client: Any
+) -> Iterator[ChunkResult]:
+    """The results of :func:`chunk_impact` for each chunk, in chunk order."""
+
+    def rows(start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray]:
+        fraction = hazard.fraction[start:stop] if hazard.fraction is not None else None
+        return hazard.intensity[start:stop], fraction, hazard.frequency[start:stop]
+
+    if client is None:
+        for start, stop in chunks:
+            yield chunk_impact(*rows(start, stop), groups)
+        return
+    shared = client.scatter(groups, broadcast=True)
+    futures = [client.submit(chunk_impact, *rows(a, b), shared, pure=False) for a, b in chunks]
+    for future in futures:
+        yield future.result()
+
+
+def chunk_impact(
+    intensity: sp.csr_matrix,
+    fraction: sp.csr_matrix | None,
+    frequency: np.ndarray,
+    groups: list[_FunctionGroup],
+) -> ChunkResult:
+    """One chunk of events: its impacts per event and party, and per impact function the
+    contribution Σ_e f_e · MDR(I[e, c]) of its events to each centroid's sensitivity."""
+    intensity_by_centroid = intensity.tocsc()
+    fraction_by_centroid = fraction.tocsc() if fraction is not None else None
+    at_event = np.zeros((intensity.shape[0], groups[0].weights.shape[1] if groups else 0))
+    sensitivity = []
+    for group in groups:
+        damage = _damage_ratio(
+            group.function, intensity_by_centroid, fraction_by_centroid, group.columns
+        )
+        at_event += damage @ group.weights
+        sensitivity.append(damage.T @ frequency)
+    return at_event, sensitivity
 
 
 def event_chunks(intensity: sp.csr_matrix, chunk_nnz: int) -> Iterator[tuple[int, int]]:
