@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,7 +19,15 @@ from bordercompact.harmonize.output import harmonize_into, validation_json
 from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
 from bordercompact.harmonize.pipeline import Progress as ProgressCallback
 from bordercompact.region.problems import InvalidRegionError, Problem, Severity
-from bordercompact.region.workspace import RunDirExistsError
+from bordercompact.region.workspace import (
+    RunDirExistsError,
+    atomic_run_dir,
+    check_run_dir_target,
+    provenance,
+    utc_now,
+    write_provenance,
+)
+from bordercompact.risk.tables import metrics_document, run_plain_impact, write_impact_tables
 
 app = typer.Typer(
     help="Negotiate and run joint climate-resilience initiatives across a border.",
@@ -192,3 +200,111 @@ def demo(
     run_dir = _harmonize(region, out, True, as_json, quiet)
     if not as_json:
         console.print(f"demo results: {run_dir}")
+
+
+@contextmanager
+def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client for --scheduler ADDRESS or a LocalCluster of --workers processes."""
+    if workers is None and scheduler is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster  # only when scaling out: slow to import
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@app.command()
+def impact(
+    centroids: Annotated[Path, typer.Option(help="CSV centroid_id,lat,lon.")],
+    events: Annotated[Path, typer.Option(help="CSV event_id,frequency[,event_name].")],
+    intensity: Annotated[
+        Path, typer.Option(help="event_id,centroid_id,intensity[,fraction] as CSV/Parquet, or NPZ.")
+    ],
+    assets: Annotated[Path, typer.Option(help="CSV asset_id,lat,lon,value,impf_id[,…].")],
+    functions: Annotated[Path, typer.Option(help="CSV impf_id,haz_type,intensity,mdd,paa.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory to create.")],
+    haz_type: Annotated[
+        str | None, typer.Option(help="Hazard type, when the functions cover several.")
+    ] = None,
+    max_distance_km: Annotated[
+        float, typer.Option(help="Farthest centroid an asset may be assigned to.")
+    ] = 100.0,
+    workers: Annotated[int | None, typer.Option(help="Run on a local Dask cluster.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Impacts from plain tables: metrics.json, eai_by_asset.parquet, impact_by_event.parquet."""
+    started = utc_now()
+    try:
+        check_run_dir_target(out, overwrite=overwrite)
+        with _dask_client(workers, scheduler) as client:
+            run = run_plain_impact(
+                centroids,
+                events,
+                intensity,
+                assets,
+                functions,
+                haz_type=haz_type,
+                max_distance_m=max_distance_km * 1000,
+                client=client,
+            )
+        with atomic_run_dir(out, overwrite=overwrite) as staging:
+            written = write_impact_tables(run.result, run.exposures, staging)
+            inputs = [centroids, events, intensity, assets, functions]
+            write_provenance(
+                staging,
+                provenance(
+                    command="impact",
+                    parameters={
+                        "haz_type": run.result.haz_type,
+                        "max_distance_km": max_distance_km,
+                        "workers": workers,
+                        "scheduler": scheduler,
+                    },
+                    inputs=inputs,
+                    input_root=Path.cwd(),
+                    outputs=written,
+                    output_root=staging,
+                    started=started,
+                ),
+            )
+    except (ValueError, RunDirExistsError, OSError) as exc:
+        if as_json:
+            console.print_json(json.dumps({"ok": False, "error": str(exc)}))
+        else:
+            errors.print(f"[red]{exc}[/]", markup=False)
+        raise typer.Exit(1) from None
+    document = metrics_document(run.result)
+    if as_json:
+        console.print_json(json.dumps({"ok": True, "out": str(out.absolute()), **document}))
+        return
+    if quiet:
+        return
+    table = Table(
+        "party",
+        "average annual impact",
+        *(f"{rp} y" for rp in document["rp_losses"]["total"]),
+        title=f"impacts ({run.result.haz_type})",
+    )
+    for party in ("total", *run.result.parties):
+        aai = document["aai_agg"] if party == "total" else document["aai_by_party"][party]
+        table.add_row(
+            party, f"{aai:,.2f}", *(f"{v:,.0f}" for v in document["rp_losses"][party].values())
+        )
+    console.print(table)
+    if run.assets_beyond:
+        console.print(
+            f"[yellow]{run.assets_beyond:,} assets have no centroid within "
+            f"{max_distance_km:g} km and no impact[/]"
+        )
+    console.print(f"results in [bold]{out.absolute()}[/]")

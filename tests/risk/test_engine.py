@@ -132,3 +132,42 @@ def test_return_period_impacts_interpolate_the_exceedance_curve() -> None:
     assert rp["total"]["100"] == pytest.approx(275.0)  # beyond the curve: its end value
     expected_9 = np.interp(9.0, [1 / 0.12, 10.0], [56.25, 275.0])
     assert rp["total"]["9"] == pytest.approx(expected_9)
+
+
+def test_insured_impact_with_deductible_and_cover_by_hand() -> None:
+    assets = _exposures(
+        [100, 200, 50, 1000],
+        [1, 1, 2, 1],
+        ["north", "south", "north", "south"],
+        deductible=np.array([10.0, 0.0, 20.0, 0.0]),
+        cover=np.array([100.0, 150.0, 50.0, 1000.0]),
+    )
+    result = compute_impact(HAZARD, assets, FUNCTIONS, CENTROID)
+    assert result.insured_at_event_by_party is not None and result.insured_eai_exp is not None
+    # event 1: a0 max(50 − 10·1, 0) = 40; a1 min(200, 150) = 150; a2 max(25 − 20·1, 0) = 5
+    # event 2: a1 50; a2 max(6.25 − 20·0.5, 0) = 0   (PAA(0.5) = 0.5 for HALF)
+    np.testing.assert_allclose(result.insured_at_event_by_party, [[45.0, 150.0], [0.0, 50.0]])
+    np.testing.assert_allclose(result.insured_eai_exp, [4.0, 15.0 + 1.0, 0.5, 0.0])
+    np.testing.assert_allclose(result.at_event, [275.0, 56.25])  # the gross impact is unchanged
+
+
+def test_insured_impact_without_deductible_or_cover_limit_equals_gross_with_fraction() -> None:
+    fraction = sp.csr_matrix(np.array([[0.5, 1.0, 0.0], [0.0, 0.2, 0.0]]))
+    hazard = Hazard(
+        HAZARD.haz_type,
+        HAZARD.units,
+        HAZARD.centroids,
+        HAZARD.event_id,
+        HAZARD.frequency,
+        HAZARD.intensity,
+        fraction=fraction,
+    )
+    assets = _exposures(
+        [100, 200, 50, 1000],
+        [1, 1, 2, 1],
+        ["north", "south", "north", "south"],
+        deductible=np.zeros(4),
+    )
+    result = compute_impact(hazard, assets, FUNCTIONS, CENTROID)
+    np.testing.assert_allclose(result.insured_at_event_by_party, result.at_event_by_party)
+    np.testing.assert_allclose(result.insured_eai_exp, result.eai_exp)

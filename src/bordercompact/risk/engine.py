@@ -270,9 +270,11 @@ def insured_impact(
 
         insured[e, a] = min(max(impact[e, a] − D[a] · PAA_f(I[e, c]), 0), C[a])
 
-    (climada/engine/impact_calc.py, ``apply_deductible_to_mat`` and
-    ``apply_cover_to_mat``). Assets without a deductible have D = 0, without a cover
-    C = their value.
+    with the deductible scaled by PAA only (not by MDD or the fraction), at the stored
+    intensities (climada/engine/impact_calc.py, ``apply_deductible_to_mat`` and
+    ``apply_cover_to_mat``, CLIMADA 6.1). Assets without a deductible have D = 0, without
+    a cover C = their value. Unlike CLIMADA, which clips at 0 only when a cover column
+    exists, the insured impact is never negative.
     """
     deductible = (
         exposures.deductible if exposures.deductible is not None else np.zeros(exposures.size)
@@ -291,9 +293,10 @@ def insured_impact(
             stored = np.diff(per_asset.indptr)
             paa = function.paa_at(per_asset.data)
             impact = function.mdr(per_asset.data) * np.repeat(exposures.value[assets], stored)
-            if fraction is not None:
-                share = fraction[:, centroid[assets]]
-                impact *= np.asarray(share[per_asset.nonzero()]).ravel()
+            if fraction is not None:  # the fraction at each stored intensity (0 if none)
+                column = np.repeat(np.arange(len(assets)), stored)
+                share = fraction[:, centroid[assets]][per_asset.indices, column]
+                impact *= np.asarray(share).ravel()
             insured = np.minimum(
                 np.maximum(impact - np.repeat(deductible[assets], stored) * paa, 0.0),
                 np.repeat(cover[assets], stored),

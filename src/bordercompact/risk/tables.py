@@ -12,12 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bordercompact.risk.engine import ImpactResult
-from bordercompact.risk.exposure import NO_CENTROID, ExposureError, Exposures
+from bordercompact.risk.engine import ImpactResult, compute_impact
+from bordercompact.risk.exposure import NO_CENTROID, ExposureError, Exposures, assign_centroids
 from bordercompact.risk.hazard import Centroids
+from bordercompact.risk.hazard_io import read_hazard_tables
 from bordercompact.risk.metrics import DEFAULT_RETURN_PERIODS
+from bordercompact.risk.vulnerability import ImpactFunctionError, read_impact_functions_csv
 
 ASSET_COLUMNS = ("asset_id", "lat", "lon", "value", "impf_id")
+#: How far an asset may be from its centroid (m): CLIMADA's default threshold of 100 km
+#: (``climada.util.coordinates.NEAREST_NEIGHBOR_THRESHOLD``).
+DEFAULT_MAX_DISTANCE_M = 100_000.0
 #: Either name may carry the party of each asset.
 PARTY_COLUMNS = ("party", "jurisdiction")
 
@@ -135,3 +140,45 @@ def write_impact_tables(result: ImpactResult, exposures: Exposures, out_dir: Pat
     events = out_dir / "impact_by_event.parquet"
     by_event.to_parquet(events, index=False)
     return [metrics, eai, events]
+
+
+@dataclass(frozen=True)
+class PlainImpact:
+    result: ImpactResult
+    exposures: Exposures
+    assets_beyond: int  # assets with no centroid within the maximum distance
+
+
+def run_plain_impact(
+    centroids: Path,
+    events: Path,
+    intensity: Path,
+    assets: Path,
+    functions: Path,
+    *,
+    haz_type: str | None = None,
+    max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
+    client: Any = None,
+) -> PlainImpact:
+    """``bordercompact impact``: the engine on plain tables (formats in docs/risk-formats.md).
+
+    The hazard type is the one of the impact function table when it holds one only.
+    Assets without a ``centroid_id`` go to the nearest centroid within ``max_distance_m``.
+    """
+    function_set = read_impact_functions_csv(functions)
+    kinds = sorted({f.haz_type for f in function_set})
+    if haz_type is None:
+        if len(kinds) != 1:
+            raise ImpactFunctionError(
+                f"{functions}: impact functions for {kinds}; say which hazard with --haz-type"
+            )
+        haz_type = kinds[0]
+    hazard = read_hazard_tables(centroids, events, intensity, haz_type=haz_type, units="")
+    table = read_assets_csv(assets, hazard.centroids)
+    centroid = table.centroid
+    beyond = 0
+    if centroid is None:
+        assignment = assign_centroids(table.exposures, hazard.centroids, max_distance_m)
+        centroid, beyond = assignment.centroid, assignment.beyond
+    result = compute_impact(hazard, table.exposures, function_set, centroid, client=client)
+    return PlainImpact(result, table.exposures, beyond)
