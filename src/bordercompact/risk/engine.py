@@ -16,11 +16,14 @@ break the linearity; insured assets are computed one by one (see :func:`insured_
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
@@ -32,8 +35,9 @@ from bordercompact.risk.metrics import (
 )
 from bordercompact.risk.vulnerability import ImpactFunc, ImpactFuncSet, ImpactFunctionError
 
-#: Stored intensities per chunk of events: about 0.5 GiB of working memory at most.
-DEFAULT_CHUNK_NNZ = 20_000_000
+#: Stored intensities per chunk of events (a chunk needs about 40 bytes per stored
+#: intensity while it is computed; one chunk per core runs at a time).
+DEFAULT_CHUNK_NNZ = 10_000_000
 #: Party label of assets that belong to none.
 NO_PARTY = "(none)"
 
@@ -85,17 +89,6 @@ class ImpactResult:
         }
 
 
-@dataclass(frozen=True)
-class _FunctionGroup:
-    """The assets of one impact function, summed per (centroid, party)."""
-
-    function: ImpactFunc
-    assets: np.ndarray  # positions of the assets in the exposures
-    columns: np.ndarray  # their distinct centroids
-    column_of_asset: np.ndarray  # for each asset, the index into ``columns``
-    weights: np.ndarray  # columns × parties: summed values
-
-
 def compute_impact(
     hazard: Hazard,
     exposures: Exposures,
@@ -111,13 +104,10 @@ def compute_impact(
     With a ``dask.distributed.Client``, the chunks of events run on its workers; their
     results are added up in chunk order either way, so the numbers are the same.
     """
-    parties, party_code = np.unique(
-        np.array([NO_PARTY if p is None else str(p) for p in exposures.party], dtype=object),
-        return_inverse=True,
-    )
+    parties, party_code = party_codes(exposures.party)
     groups = _function_groups(hazard, exposures, functions, centroid, party_code, len(parties))
     at_event = np.zeros((hazard.size, len(parties)))
-    sensitivity = [np.zeros(len(g.columns)) for g in groups]
+    sensitivity = [np.zeros(hazard.centroids.size) for _ in groups]
     chunks = list(event_chunks(hazard.intensity, chunk_nnz)) if groups else []
     for (start, stop), (chunk_at_event, chunk_sensitivity) in zip(
         chunks, _run_chunks(hazard, chunks, groups, client), strict=True
@@ -126,8 +116,8 @@ def compute_impact(
         for total, part in zip(sensitivity, chunk_sensitivity, strict=True):
             total += part
     eai = np.zeros(exposures.size)
-    for group, per_column in zip(groups, sensitivity, strict=True):
-        eai[group.assets] = exposures.value[group.assets] * per_column[group.column_of_asset]
+    for group, per_centroid in zip(groups, sensitivity, strict=True):
+        eai[group.assets] = exposures.value[group.assets] * per_centroid[centroid[group.assets]]
     insured_at_event, insured_eai = (None, None)
     if exposures.insured:
         insured_at_event, insured_eai = insured_impact(
@@ -138,7 +128,7 @@ def compute_impact(
         scenario=hazard.scenario,
         event_id=hazard.event_id,
         frequency=hazard.frequency,
-        parties=tuple(str(p) for p in parties),
+        parties=parties,
         at_event_by_party=at_event,
         eai_exp=eai,
         insured_at_event_by_party=insured_at_event,
@@ -155,17 +145,36 @@ def _run_chunks(
     """The results of :func:`chunk_impact` for each chunk, in chunk order."""
 
     def rows(start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray]:
-        fraction = hazard.fraction[start:stop] if hazard.fraction is not None else None
-        return hazard.intensity[start:stop], fraction, hazard.frequency[start:stop]
+        fraction = _rows(hazard.fraction, start, stop) if hazard.fraction is not None else None
+        return _rows(hazard.intensity, start, stop), fraction, hazard.frequency[start:stop]
 
-    if client is None:
-        for start, stop in chunks:
-            yield chunk_impact(*rows(start, stop), groups)
+    if client is None:  # NumPy's and SciPy's loops release the GIL: one thread per core
+        with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1) or 1) as pool:
+            yield from pool.map(lambda bounds: chunk_impact(*rows(*bounds), groups), chunks)
         return
     shared = client.scatter(groups, broadcast=True)
     futures = [client.submit(chunk_impact, *rows(a, b), shared, pure=False) for a, b in chunks]
     for future in futures:
         yield future.result()
+
+
+@dataclass(frozen=True)
+class _FunctionGroup:
+    """The assets of one impact function, their values summed per (centroid, party)."""
+
+    function: ImpactFunc
+    assets: np.ndarray  # positions of the assets in the exposures
+    weights: np.ndarray  # centroids × parties: summed values (zero where no asset)
+    used: np.ndarray | None  # per centroid, whether an asset stands there; None: all do
+
+
+def _rows(matrix: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
+    """Events ``start:stop`` of a CSR matrix, sharing its arrays (no copy)."""
+    low, high = matrix.indptr[start], matrix.indptr[stop]
+    return sp.csr_matrix(
+        (matrix.data[low:high], matrix.indices[low:high], matrix.indptr[start : stop + 1] - low),
+        shape=(stop - start, matrix.shape[1]),
+    )
 
 
 def chunk_impact(
@@ -175,18 +184,37 @@ def chunk_impact(
     groups: list[_FunctionGroup],
 ) -> ChunkResult:
     """One chunk of events: its impacts per event and party, and per impact function the
-    contribution Σ_e f_e · MDR(I[e, c]) of its events to each centroid's sensitivity."""
-    intensity_by_centroid = intensity.tocsc()
-    fraction_by_centroid = fraction.tocsc() if fraction is not None else None
-    at_event = np.zeros((intensity.shape[0], groups[0].weights.shape[1] if groups else 0))
+    contribution Σ_e f_e · MDR(I[e, c]) · fraction[e, c] of its events to each centroid."""
+    share = _aligned_fraction(intensity, fraction)
+    at_event = np.zeros((intensity.shape[0], groups[0].weights.shape[1]))
     sensitivity = []
     for group in groups:
-        damage = _damage_ratio(
-            group.function, intensity_by_centroid, fraction_by_centroid, group.columns
-        )
+        if group.used is None:
+            ratio = group.function.mdr(intensity.data)
+        else:
+            ratio = np.zeros(intensity.nnz)
+            here = group.used[intensity.indices]
+            ratio[here] = group.function.mdr(intensity.data[here])
+        if share is not None:
+            ratio *= share
+        damage = sp.csr_matrix((ratio, intensity.indices, intensity.indptr), shape=intensity.shape)
         at_event += damage @ group.weights
         sensitivity.append(damage.T @ frequency)
     return at_event, sensitivity
+
+
+def _aligned_fraction(
+    intensity: sp.csr_matrix, fraction: sp.csr_matrix | None
+) -> np.ndarray | None:
+    """The fraction at each stored intensity (0 where none is stored)."""
+    if fraction is None:
+        return None
+    if np.array_equal(fraction.indptr, intensity.indptr) and np.array_equal(
+        fraction.indices, intensity.indices
+    ):
+        return fraction.data
+    rows = np.repeat(np.arange(intensity.shape[0]), np.diff(intensity.indptr))
+    return np.asarray(fraction[rows, intensity.indices]).ravel()
 
 
 def event_chunks(intensity: sp.csr_matrix, chunk_nnz: int) -> Iterator[tuple[int, int]]:
@@ -201,27 +229,12 @@ def event_chunks(intensity: sp.csr_matrix, chunk_nnz: int) -> Iterator[tuple[int
         start = stop
 
 
-def _chunk(hazard: Hazard, start: int, stop: int) -> tuple[sp.csc_matrix, sp.csc_matrix | None]:
-    intensity = hazard.intensity[start:stop].tocsc()
-    fraction = hazard.fraction[start:stop].tocsc() if hazard.fraction is not None else None
-    return intensity, fraction
-
-
-def _damage_ratio(
-    function: ImpactFunc,
-    intensity: sp.csc_matrix,
-    fraction: sp.csc_matrix | None,
-    columns: np.ndarray,
-) -> sp.csc_matrix:
-    """MDR(I) (times the fraction) at the stored intensities of the given centroids."""
-    if len(columns) == intensity.shape[1] and np.array_equal(columns, np.arange(len(columns))):
-        selected = intensity.copy()
-    else:
-        selected = intensity[:, columns]
-    selected.data = function.mdr(selected.data)
-    if fraction is None:
-        return selected
-    return sp.csc_matrix(selected.multiply(fraction[:, columns]))
+def party_codes(party: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """The parties in alphabetical order and each asset's index into them (hash-based:
+    millions of assets in well under a second)."""
+    labels = pd.Series(party, dtype=object).fillna(NO_PARTY).astype(str)
+    codes, uniques = pd.factorize(labels, sort=True)
+    return tuple(str(u) for u in uniques), codes
 
 
 def _function_groups(
@@ -234,6 +247,7 @@ def _function_groups(
 ) -> list[_FunctionGroup]:
     located = centroid != NO_CENTROID
     groups = []
+    n_centroids = hazard.centroids.size
     for impf_id in np.unique(exposures.impf_id[located]):
         function = functions.get(hazard.haz_type, int(impf_id))
         if not function.harmless_at_zero:
@@ -243,16 +257,16 @@ def _function_groups(
                 "since intensities that are not stored are zero"
             )
         assets = np.flatnonzero(located & (exposures.impf_id == impf_id))
-        columns, column_of_asset = np.unique(centroid[assets], return_inverse=True)
-        weights = np.zeros((len(columns), n_parties))
+        where = centroid[assets]
+        weights = np.zeros((n_centroids, n_parties))
         for party in range(n_parties):
             mine = party_code[assets] == party
             weights[:, party] = np.bincount(
-                column_of_asset[mine],
-                weights=exposures.value[assets][mine],
-                minlength=len(columns),
+                where[mine], weights=exposures.value[assets][mine], minlength=n_centroids
             )
-        groups.append(_FunctionGroup(function, assets, columns, column_of_asset, weights))
+        used = np.zeros(n_centroids, dtype=bool)
+        used[where] = True
+        groups.append(_FunctionGroup(function, assets, weights, None if used.all() else used))
     return groups
 
 
@@ -284,7 +298,10 @@ def insured_impact(
     eai = np.zeros(exposures.size)
     located = centroid != NO_CENTROID
     for start, stop in event_chunks(hazard.intensity, chunk_nnz):
-        intensity, fraction = _chunk(hazard, start, stop)
+        intensity = _rows(hazard.intensity, start, stop).tocsc()
+        fraction = (
+            _rows(hazard.fraction, start, stop).tocsc() if hazard.fraction is not None else None
+        )
         frequency = hazard.frequency[start:stop]
         for impf_id in np.unique(exposures.impf_id[located]):
             function = functions.get(hazard.haz_type, int(impf_id))
