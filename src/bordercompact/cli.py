@@ -282,7 +282,7 @@ def impact(
         if as_json:
             console.print_json(json.dumps({"ok": False, "error": str(exc)}))
         else:
-            errors.print(f"[red]{exc}[/]", markup=False)
+            errors.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     document = metrics_document(run.result)
     if as_json:

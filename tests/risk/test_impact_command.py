@@ -80,3 +80,12 @@ def test_a_bad_table_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "intensity.csv" in result.output and "9" in result.output
     assert not out.exists()
+
+
+def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:
+    paths = _write_tables(tmp_path)
+    paths["functions"].write_text("impf_id,haz_type,intensity,mdd\n1,FL,0,0\n")
+    arguments = [f"--{name}={path}" for name, path in paths.items()]
+    result = runner.invoke(app, ["impact", *arguments, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "no column(s) paa" in result.output and "[red]" not in result.output
