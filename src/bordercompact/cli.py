@@ -27,7 +27,6 @@ from bordercompact.region.workspace import (
     utc_now,
     write_provenance,
 )
-from bordercompact.risk.tables import metrics_document, run_plain_impact, write_impact_tables
 
 app = typer.Typer(
     help="Negotiate and run joint climate-resilience initiatives across a border.",
@@ -244,6 +243,9 @@ def impact(
     quiet: QuietFlag = False,
 ) -> None:
     """Impacts from plain tables: metrics.json, eai_by_asset.parquet, impact_by_event.parquet."""
+    # Imported here: the risk stack (h5py, SciPy's spatial index) would slow every command.
+    from bordercompact.risk.tables import metrics_document, run_plain_impact, write_impact_tables
+
     started = utc_now()
     try:
         check_run_dir_target(out, overwrite=overwrite)
