@@ -114,28 +114,37 @@ def validate(region_dir: RegionDir, as_json: JsonFlag = False, quiet: QuietFlag 
         raise typer.Exit(1)
 
 
-def _harmonize(region_dir: Path, out: Path, overwrite: bool, as_json: bool, quiet: bool) -> Path:
+@contextmanager
+def _failing_cleanly(
+    region_dir: Path, out: Path, what: str, as_json: bool, quiet: bool
+) -> Iterator[None]:
+    """Turn a failed region command into its report and exit code 1 (nothing is written)."""
     try:
-        with _progress(not (quiet or as_json), "harmonizing") as progress:
-            result, run_dir = harmonize_into(
-                region_dir, out, overwrite=overwrite, progress=progress
-            )
+        yield
     except InvalidRegionError as exc:
         if as_json:
             console.print_json(json.dumps({"region": str(region_dir), **exc.problems.report()}))
         else:
             _show_problems(exc.problems.problems, quiet)
             errors.print(
-                f"[red]{region_dir}: not harmonized[/] ({len(exc.problems.errors)} errors); "
+                f"[red]{region_dir}: {what}[/] ({len(exc.problems.errors)} errors); "
                 f"nothing was written to {out}"
             )
         raise typer.Exit(1) from None
-    except RunDirExistsError as exc:
+    except (ValueError, RunDirExistsError, OSError) as exc:
         if as_json:
             console.print_json(json.dumps({"ok": False, "run_dir": str(out), "error": str(exc)}))
         else:
-            errors.print(f"[red]{exc}[/]")
+            errors.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
+
+
+def _harmonize(region_dir: Path, out: Path, overwrite: bool, as_json: bool, quiet: bool) -> Path:
+    with (
+        _failing_cleanly(region_dir, out, "not harmonized", as_json, quiet),
+        _progress(not (quiet or as_json), "harmonizing") as progress,
+    ):
+        result, run_dir = harmonize_into(region_dir, out, overwrite=overwrite, progress=progress)
     layers = {kind: len(frame) for kind, frame in result.layers.items()}
     if as_json:
         console.print_json(
@@ -189,14 +198,15 @@ def demo(
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Validate and harmonize the bundled Twin Rivers region and print where the results are."""
+    """Harmonize the bundled Twin Rivers region and compute its risk, present and future;
+    print the figures and where the results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    run_dir = _harmonize(region, out, True, as_json, quiet)
+    run_dir = _risk(region, out, None, None, None, True, as_json, quiet)
     if not as_json:
         console.print(f"demo results: {run_dir}")
 
@@ -310,3 +320,130 @@ def impact(
             f"{max_distance_km:g} km and no impact[/]"
         )
     console.print(f"results in [bold]{out.absolute()}[/]")
+
+
+ScenarioOption = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", help="Compute only this future scenario of risk.toml (repeatable)."),
+]
+
+
+@app.command()
+def risk(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    scenario: ScenarioOption = None,
+    workers: Annotated[int | None, typer.Option(help="Run on a local Dask cluster.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Harmonize a region and compute its risk from risk.toml: per party, present and future,
+    the harmonized way and each party's own way."""
+    _risk(region_dir, out, scenario, workers, scheduler, overwrite, as_json, quiet)
+
+
+def _risk(
+    region_dir: Path,
+    out: Path,
+    scenarios: list[str] | None,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+    as_json: bool,
+    quiet: bool,
+) -> Path:
+    from bordercompact.risk.outputs import headline, methodology_table, metrics_tree, risk_into
+
+    with (
+        _failing_cleanly(region_dir, out, "risk not computed", as_json, quiet),
+        _progress(not (quiet or as_json), "risk") as progress,
+        _dask_client(workers, scheduler) as client,
+    ):
+        run, run_dir = risk_into(
+            region_dir,
+            out,
+            scenarios=scenarios,
+            client=client,
+            overwrite=overwrite,
+            progress=progress,
+        )
+    if as_json:
+        console.print_json(
+            json.dumps({"ok": True, "run_dir": str(run_dir), **metrics_tree(run)}, default=str)
+        )
+        return run_dir
+    if quiet:
+        return run_dir
+    settings = run.region.settings
+    table = headline(run)
+    shown = Table(
+        "hazard",
+        "exposure",
+        "party",
+        *run.scenarios,
+        title=f"average annual impact ({settings.currency} {settings.price_year} unless stated)",
+    )
+    for row in table.to_dict("records"):
+        unit = "" if row["unit"] == settings.currency else f" ({row['unit']})"
+        label = row["exposure"] + ("" if row["result"] == "impact" else f", {row['result']}")
+        shown.add_row(
+            row["hazard"],
+            label + unit,
+            row["party"],
+            *(f"{row[s]:,.2f}" for s in run.scenarios),
+        )
+    console.print(shown)
+    _show_return_periods(run)
+    differences = methodology_table(run)
+    if not differences.empty:
+        own = Table(
+            "scenario",
+            "methodology of",
+            "hazard × exposure",
+            "party",
+            "harmonized",
+            "own",
+            "own / harmonized",
+            title="methodology comparison: average annual impact",
+        )
+        for line in differences.to_dict("records"):
+            own.add_row(
+                line["scenario"],
+                line["methodology"],
+                f"{line['hazard']} × {line['exposure']}",
+                line["party"],
+                f"{line['aai_harmonized']:,.0f}",
+                f"{line['aai_own']:,.0f}",
+                f"{line['ratio']:.2f}",
+            )
+        console.print(own)
+    for note in run.notes:
+        console.print(f"[yellow]{note}[/]", markup=True)
+    console.print(f"risk results in [bold]{run_dir / 'risk'}[/] (summary.csv, metrics.json)")
+    return run_dir
+
+
+def _show_return_periods(run: Any) -> None:
+    from bordercompact.risk.outputs import summary_table
+
+    table = summary_table(run)
+    periods = [c for c in table.columns if c.startswith("rp_")]
+    shown = Table(
+        "scenario",
+        "hazard",
+        "exposure",
+        "party",
+        *(c.removeprefix("rp_") + " y" for c in periods),
+        title="impact at return periods",
+    )
+    for row in table.to_dict("records"):
+        shown.add_row(
+            row["scenario"],
+            row["hazard"],
+            row["exposure"],
+            row["party"],
+            *(f"{row[c]:,.0f}" for c in periods),
+        )
+    console.print(shown)

@@ -131,28 +131,39 @@ def read_region(root: Path, problems: ProblemLog) -> Region | None:
         manifest = Manifest.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors():
-            _report_schema_error(error, raw, where, problems)
+            report_schema_error(error, raw, where, problems)
         return None
     _check_references(manifest, where, problems)
     return Region(root=root, manifest=manifest)
 
 
-def _report_schema_error(error: Any, raw: dict[str, Any], where: str, problems: ProblemLog) -> None:
+def report_schema_error(
+    error: Any,
+    raw: dict[str, Any],
+    where: str,
+    problems: ProblemLog,
+    *,
+    code: str = "manifest-schema",
+    doc: str = "docs/manifest.md",
+    sections: tuple[str, ...] = ("parties", "datasets"),
+) -> None:
+    """Add one pydantic error of a TOML file to ``problems``, naming the dotted key and
+    the ``id`` of the entry of ``sections`` it is in."""
     location = error["loc"]
     field = _dotted(location)
-    feature = _entry_id(raw, location)
+    feature = _entry_id(raw, location, sections)
     message: str = error["msg"].removeprefix("Value error, ")
     kind = error["type"]
     if kind == "missing":
         found, expected = "nothing", "this key, which is required"
     elif kind == "extra_forbidden":
-        found, expected = "an unknown key", "only the keys documented in docs/manifest.md"
+        found, expected = "an unknown key", f"only the keys documented in {doc}"
     elif message.startswith("found ") and "; expected " in message:
         found, expected = message.removeprefix("found ").split("; expected ", 1)
     else:
         found, expected = repr(error.get("input")), message
     problems.error(
-        "manifest-schema",
+        code,
         where,
         found,
         expected,
@@ -168,13 +179,11 @@ def _dotted(location: tuple[Any, ...]) -> str:
     return text
 
 
-def _entry_id(raw: dict[str, Any], location: tuple[Any, ...]) -> str | None:
-    """The ``id`` of the party or dataset an error is in, so the message can name it."""
-    if (
-        len(location) >= 2
-        and location[0] in ("parties", "datasets")
-        and isinstance(location[1], int)
-    ):
+def _entry_id(
+    raw: dict[str, Any], location: tuple[Any, ...], sections: tuple[str, ...]
+) -> str | None:
+    """The ``id`` of the entry (party, dataset …) an error is in, so the message can name it."""
+    if len(location) >= 2 and location[0] in sections and isinstance(location[1], int):
         entries = raw.get(location[0])
         if isinstance(entries, list) and location[1] < len(entries):
             entry = entries[location[1]]

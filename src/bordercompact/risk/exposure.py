@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from bordercompact.risk.hazard import Centroids
+from bordercompact.risk.hazard import Centroids, RasterGrid
 
 #: Mean Earth radius (m), IUGG; the sphere on which nearest centroids are found.
 EARTH_RADIUS_M = 6_371_008.8
@@ -97,3 +97,32 @@ def assign_centroids(
     distance = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1))
     centroid = np.where(distance <= max_distance_m, nearest, NO_CENTROID).astype(np.int64)
     return CentroidAssignment(centroid, distance, max_distance_m)
+
+
+def great_circle_m(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Haversine distance (m) on the sphere of the mean Earth radius."""
+    chord = np.linalg.norm(_unit_vectors(lat1, lon1) - _unit_vectors(lat2, lon2), axis=1)
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1))
+
+
+def assign_raster_cells(
+    exposures: Exposures, grid: RasterGrid, centroids: Centroids
+) -> CentroidAssignment:
+    """The cell of a raster hazard each asset stands in (raster sampling, as CLIMADA's
+    ``Exposures.assign_centroids`` does for raster centroids); assets outside the grid get
+    :data:`NO_CENTROID`. ``centroids`` are the grid's cells (:meth:`RasterGrid.centroids`);
+    ``distance_m`` is the distance to the cell's centre."""
+    cells = grid.cells_at(exposures.lon, exposures.lat)
+    inside = cells != NO_CENTROID
+    distance = np.full(exposures.size, np.inf)
+    if inside.any():
+        distance[inside] = great_circle_m(
+            exposures.lat[inside],
+            exposures.lon[inside],
+            centroids.lat[cells[inside]],
+            centroids.lon[cells[inside]],
+        )
+    half_diagonal = float(distance[inside].max()) if inside.any() else 0.0
+    return CentroidAssignment(cells, distance, half_diagonal)

@@ -27,9 +27,17 @@ import pyarrow.parquet as pq
 import rasterio
 import scipy.sparse as sp
 from affine import Affine
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
-from bordercompact.risk.hazard import Centroids, Hazard, HazardError
+from bordercompact.risk.hazard import (
+    WGS84,
+    Centroids,
+    Hazard,
+    HazardError,
+    RasterGrid,
+    cell_centres,
+    to_lon_lat,
+)
 
 __all__ = [
     "frequencies_from_return_periods",
@@ -55,8 +63,6 @@ PARQUET_METADATA_KEYS = ("haz_type", "units", "scenario")
 
 #: CLIMADA's names for "per year" (``climada/util/dates_times.py``, line 133, CLIMADA 6.1.0).
 ANNUAL_FREQUENCY_UNITS = ("1/year", "annual", "1/y", "1/a")
-
-WGS84 = CRS.from_epsg(4326)
 
 
 # --------------------------------------------------------------------------------------------
@@ -811,15 +817,6 @@ def _crs(text: str, path: Path) -> CRS:
         raise HazardError(f"{path}: centroids CRS {text!r} is not understood: {err}") from err
 
 
-def _to_lon_lat(x: np.ndarray, y: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
-    """Longitudes and latitudes (EPSG:4326) of points given in ``crs`` (x east, y north)."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if crs.equals(WGS84, ignore_axis_order=True):
-        return x, y
-    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-
-
 def _check_coordinates(lat: np.ndarray, lon: np.ndarray, place: Callable[[int], str]) -> None:
     for name, values, rule in (("latitude", lat, LATITUDE), ("longitude", lon, LONGITUDE)):
         bad = rule.first_outside(values)
@@ -827,16 +824,6 @@ def _check_coordinates(lat: np.ndarray, lon: np.ndarray, place: Callable[[int], 
             raise HazardError(
                 f"{place(bad)}: {name} found {_show(values[bad])}; expected {rule.expected}"
             )
-
-
-def _cell_centres(transform: Affine, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of every cell centre of a grid, row by row (row-major, as CLIMADA's
-    ``u_coord.raster_to_meshgrid``)."""
-    col = np.arange(width, dtype=np.float64)[np.newaxis, :] + 0.5
-    row = np.arange(height, dtype=np.float64)[:, np.newaxis] + 0.5
-    x = transform.a * col + transform.b * row + transform.c
-    y = transform.d * col + transform.e * row + transform.f
-    return x.ravel(), y.ravel()
 
 
 def _read_climada_centroids(file: h5py.File, path: Path) -> Centroids:
@@ -892,14 +879,14 @@ def _read_climada_centroids(file: h5py.File, path: Path) -> Centroids:
                     f"{path}: group 'centroids' has no lat/lon, latitude/longitude or meta; "
                     "expected one of them"
                 )
-            x, y = _cell_centres(
+            x, y = cell_centres(
                 Affine(*meta["transform"][()][:6]),
                 int(meta["width"][()].reshape(-1)[0]),
                 int(meta["height"][()].reshape(-1)[0]),
             )
     if len(x) != len(y):
         raise HazardError(f"{path}: centroids have {len(x)} x but {len(y)} y coordinates")
-    lon, lat = _to_lon_lat(x, y, crs)
+    lon, lat = to_lon_lat(x, y, crs)
     _check_coordinates(lat, lon, lambda i: f"{path}: centroid {i}")
     centroid_id = np.arange(len(lat), dtype=np.int64)
     if "centroid_id" in columns and len(columns["centroid_id"]) == len(lat):
@@ -1128,37 +1115,6 @@ def write_climada_hdf5(hazard: Hazard, path: PathLike) -> None:
 # Rasters
 
 
-@dataclass(frozen=True)
-class _Grid:
-    """The grid shared by all event rasters."""
-
-    crs: CRS
-    transform: Affine
-    width: int
-    height: int
-
-    @classmethod
-    def of(cls, raster: Any, path: Path) -> _Grid:
-        if raster.crs is None:
-            raise HazardError(
-                f"{path}: no coordinate reference system; expected a GeoTIFF with one"
-            )
-        return cls(CRS.from_wkt(raster.crs.to_wkt()), raster.transform, raster.width, raster.height)
-
-    def describe(self) -> str:
-        return (
-            f"{self.width} × {self.height} cells, transform {tuple(self.transform)[:6]}, "
-            f"CRS {self.crs.name}"
-        )
-
-    def same_as(self, other: _Grid) -> bool:
-        return (
-            (self.width, self.height) == (other.width, other.height)
-            and self.transform.almost_equals(other.transform)
-            and self.crs.equals(other.crs)
-        )
-
-
 def hazard_from_event_rasters(
     paths: Sequence[PathLike],
     event_ids: Sequence[int] | np.ndarray,
@@ -1213,8 +1169,8 @@ def hazard_from_event_rasters(
     if event_id.dtype.kind not in "iu":
         raise HazardError(f"event ids: found dtype {event_id.dtype}; expected integers")
     with rasterio.open(rasters[0]) as raster:
-        grid = _Grid.of(raster, rasters[0])
-    lon, lat = _to_lon_lat(*_cell_centres(grid.transform, grid.width, grid.height), grid.crs)
+        grid = RasterGrid.of(raster, rasters[0])
+    lon, lat = to_lon_lat(*cell_centres(grid.transform, grid.width, grid.height), grid.crs)
 
     def cell(position: int) -> str:
         row, col = divmod(position, grid.width)
@@ -1224,7 +1180,7 @@ def hazard_from_event_rasters(
     indices, data, indptr = [], [], [0]
     for path in rasters:
         with rasterio.open(path) as raster:
-            found = _Grid.of(raster, path)
+            found = RasterGrid.of(raster, path)
             if not found.same_as(grid):
                 raise HazardError(
                     f"{path}: grid of {found.describe()}; expected the grid of {rasters[0]}: "
@@ -1260,6 +1216,7 @@ def hazard_from_event_rasters(
         intensity=intensity,
         event_name=np.asarray(event_names if event_names is not None else [], dtype=object),
         scenario=scenario,
+        grid=grid,
     )
 
 

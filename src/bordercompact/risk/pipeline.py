@@ -1,0 +1,458 @@
+"""The region's risk: every hazard of ``risk.toml`` on every exposure it names, per party,
+for the present and each scenario, the harmonized way and each party's own way.
+
+Input is a harmonization (:mod:`bordercompact.harmonize.pipeline`); output a
+:class:`RiskRun` of risk lines, written by :mod:`bordercompact.risk.outputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from bordercompact.region.load import Region
+from bordercompact.risk.config import (
+    PRESENT,
+    ExposureSpec,
+    FunctionChoice,
+    HazardSpec,
+    RiskConfig,
+    Scenario,
+)
+from bordercompact.risk.engine import ImpactResult, compute_impact
+from bordercompact.risk.exposure import (
+    CentroidAssignment,
+    ExposureError,
+    Exposures,
+    assign_centroids,
+    assign_raster_cells,
+)
+from bordercompact.risk.flood import gumbel_discharge, hand_flood_hazard, rating_stage, read_hand
+from bordercompact.risk.functions import shipped_impact_functions
+from bordercompact.risk.hazard import Hazard, HazardError
+from bordercompact.risk.hazard_io import (
+    hazard_from_event_rasters,
+    hazard_from_return_period_maps,
+    read_climada_hdf5,
+    read_hazard_tables,
+)
+from bordercompact.risk.heat import (
+    block_mean_terrain,
+    hot_day_hazard,
+    read_daily_series,
+    years_of_record,
+)
+from bordercompact.risk.scenarios import (
+    HazardChange,
+    changed_hazard,
+    read_exposure_growth,
+    read_hazard_changes,
+    value_return_periods,
+)
+from bordercompact.risk.vulnerability import (
+    ImpactFuncSet,
+    affected_function,
+    read_impact_functions_csv,
+)
+
+#: The methodology every party shares: the shipped curves (and the region's own extra ones).
+HARMONIZED = "harmonized"
+
+Progress = Callable[[int, int, str], None]
+
+
+class RiskInputError(ValueError):
+    """Region data the risk cannot be computed from (named file, feature, field)."""
+
+
+@dataclass(frozen=True)
+class AssetLayer:
+    """The assets of one exposure: harmonized features as points with a value."""
+
+    spec: ExposureSpec
+    feature_id: np.ndarray
+    dataset: np.ndarray
+    party: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    value: np.ndarray  # after value_factor(_by_party), before scenario growth
+    frame: pd.DataFrame  # the harmonized attributes (for by_field)
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    """One exposure under one hazard, one scenario and one methodology."""
+
+    scenario: str
+    hazard: str
+    exposure: str
+    result: str  # "impact" or "affected"
+    methodology: str  # HARMONIZED or the id of the party whose curves are used
+    unit: str
+    synthetic: str
+    impact: ImpactResult
+    assets: AssetLayer
+    value: np.ndarray  # the values used (scenario growth applied)
+    assets_beyond: int
+    event_name: np.ndarray
+
+    @property
+    def key(self) -> str:
+        return f"{self.hazard}__{self.exposure}" + (
+            "" if self.result == "impact" else f"__{self.result}"
+        )
+
+
+@dataclass
+class RiskRun:
+    region: Region
+    config: RiskConfig
+    scenarios: list[str]
+    lines: list[RiskLine] = field(default_factory=list)
+    hazards: dict[tuple[str, str], Hazard] = field(default_factory=dict)  # (scenario, id)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_risk(
+    region: Region,
+    layers: dict[str, gpd.GeoDataFrame],
+    config: RiskConfig,
+    *,
+    scenarios: list[str] | None = None,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> RiskRun:
+    """Compute every risk line of ``config`` for the present and the chosen scenarios
+    (default: all of ``risk.toml``), the harmonized way and each party's own way."""
+    futures = _chosen_scenarios(config, scenarios)
+    run = RiskRun(region, config, [PRESENT] + [s.id for s in futures])
+    harmonized = _harmonized_functions(region, config.settings.functions)
+    own = {
+        m.party: read_impact_functions_csv(region.path(m.functions)) for m in config.methodologies
+    }
+    assets = {e.id: asset_layer(e, layers, region) for e in config.exposures}
+    changes = {s.id: _scenario_tables(region, config, s) for s in futures}
+    steps = len(run.scenarios) * sum(
+        len(e.impacts)
+        + sum(1 for m in config.methodologies for i in m.impacts if i.exposure == e.id)
+        for e in config.exposures
+    )
+    done = 0
+    assignments: dict[tuple[str, str], CentroidAssignment] = {}
+    for scenario in run.scenarios:
+        hazard_changes, growth = changes.get(scenario, ({}, {}))
+        for spec in config.hazards:
+            hazard = build_hazard(region, spec, scenario, hazard_changes.get(spec.id))
+            run.hazards[(scenario, spec.id)] = hazard
+            if hazard.size == 0:
+                run.notes.append(f"{scenario}: hazard {spec.id!r} has no event")
+        for exposure in config.exposures:
+            layer = assets[exposure.id]
+            factor = np.array([growth.get((p, exposure.id), 1.0) for p in layer.party])
+            for impact in exposure.impacts:
+                hazard = run.hazards[(scenario, impact.hazard)]
+                key = (impact.hazard, exposure.id)
+                methods: list[tuple[str, ImpactFuncSet, FunctionChoice]] = [
+                    (HARMONIZED, harmonized, impact)
+                ] + [
+                    (m.party, own[m.party], choice)
+                    for m in config.methodologies
+                    for choice in m.impacts
+                    if choice.exposure == exposure.id and choice.hazard == impact.hazard
+                ]
+                for methodology, functions, choice in methods:
+                    if progress:
+                        progress(
+                            done,
+                            steps,
+                            f"{scenario}: {impact.hazard} × {exposure.id} ({methodology})",
+                        )
+                    impf_id = function_ids(choice, layer, spec_where(exposure.id, methodology))
+                    exposures = Exposures(
+                        asset_id=layer.feature_id,
+                        lat=layer.lat,
+                        lon=layer.lon,
+                        value=layer.value * factor,
+                        impf_id=impf_id,
+                        party=layer.party,
+                    )
+                    if key not in assignments:
+                        assignments[key] = _assign(exposures, hazard, config)
+                    assignment = assignments[key]
+                    used = functions
+                    if impact.result == "affected":
+                        used = ImpactFuncSet(
+                            affected_function(functions.get(hazard.haz_type, int(i)))
+                            for i in np.unique(impf_id)
+                        )
+                    result = compute_impact(
+                        hazard, exposures, used, assignment.centroid, client=client
+                    )
+                    run.lines.append(
+                        RiskLine(
+                            scenario=scenario,
+                            hazard=impact.hazard,
+                            exposure=exposure.id,
+                            result=impact.result,
+                            methodology=methodology,
+                            unit=exposure.unit,
+                            synthetic=exposure.synthetic,
+                            impact=result,
+                            assets=layer,
+                            value=exposures.value,
+                            assets_beyond=assignment.beyond,
+                            event_name=hazard.event_name,
+                        )
+                    )
+                    done += 1
+    if progress:
+        progress(steps, steps, "risk computed")
+    return run
+
+
+def spec_where(exposure_id: str, methodology: str) -> str:
+    return f"risk.toml: exposure {exposure_id!r}" + (
+        "" if methodology == HARMONIZED else f", methodology of {methodology!r}"
+    )
+
+
+def _chosen_scenarios(config: RiskConfig, chosen: list[str] | None) -> list[Scenario]:
+    if chosen is None:
+        return list(config.scenarios)
+    known = {s.id: s for s in config.scenarios}
+    unknown = [s for s in chosen if s not in known and s != PRESENT]
+    if unknown:
+        raise RiskInputError(
+            f"scenario {', '.join(map(repr, unknown))}; expected one of risk.toml's scenarios: "
+            f"{', '.join(known) or '(none)'}"
+        )
+    return [known[s] for s in dict.fromkeys(chosen) if s != PRESENT]
+
+
+def _harmonized_functions(region: Region, extra: str | None) -> ImpactFuncSet:
+    """The shipped curves and the region's own extra ones (an id used twice is an error)."""
+    functions = shipped_impact_functions()
+    for function in read_impact_functions_csv(region.path(extra)) if extra else ():
+        functions.add(function)
+    return functions
+
+
+def _scenario_tables(
+    region: Region, config: RiskConfig, scenario: Scenario
+) -> tuple[dict[str, HazardChange], dict[tuple[str, str], float]]:
+    changes = (
+        read_hazard_changes(region.path(scenario.hazard_changes), [h.id for h in config.hazards])
+        if scenario.hazard_changes
+        else {}
+    )
+    growth = (
+        read_exposure_growth(
+            region.path(scenario.exposure_growth),
+            [p.id for p in region.parties],
+            [e.id for e in config.exposures],
+        )
+        if scenario.exposure_growth
+        else {}
+    )
+    return changes, growth
+
+
+def build_hazard(
+    region: Region, spec: HazardSpec, scenario: str, change: HazardChange | None
+) -> Hazard:
+    """The event set of one hazard of ``risk.toml`` under ``scenario`` (``change`` None for
+    the present). Modelled hazards take the change on their driver (stage, station value);
+    read ones on their stored intensities."""
+    if spec.hand_flood is not None:
+        model = spec.hand_flood
+        hand, grid = read_hand(region.path(model.hand))
+        periods = np.asarray(model.return_periods)
+        stages = rating_stage(
+            gumbel_discharge(periods, model.gumbel_location_m3s, model.gumbel_scale_m3s),
+            model.rating_coefficient,
+            model.rating_exponent,
+            model.reference_discharge_m3s,
+        )
+        if change is not None:
+            stages = change.apply_to_values(stages, periods)
+        hazard = hand_flood_hazard(
+            hand, grid, periods, stages, max_hand_m=model.max_hand_m, scenario=scenario
+        )
+        hazard = _with_haz_type(hazard, spec)
+        return _scaled_frequency(hazard, change, periods)
+    if spec.daily_series is not None:
+        source = spec.daily_series
+        series = read_daily_series(
+            region.path(source.path), source.date_column, source.value_column
+        )
+        elevation, grid = block_mean_terrain(region.path(source.terrain), source.block)
+        years = years_of_record(pd.DatetimeIndex(series.index))
+        shift = None
+        if change is not None:
+            active = change
+
+            def shift(values: np.ndarray) -> np.ndarray:
+                return active.apply_to_values(values, value_return_periods(values, years))
+
+        hazard = hot_day_hazard(
+            series,
+            source.threshold,
+            elevation,
+            grid,
+            haz_type=spec.haz_type,
+            units=spec.unit,
+            station_elevation_m=source.station_elevation_m,
+            lapse_rate_per_km=source.lapse_rate_per_km,
+            change=shift,
+            scenario=scenario,
+        )
+        if change is None:
+            return hazard
+        days = np.asarray(hazard.intensity.max(axis=1).todense()).ravel()
+        return _scaled_frequency(hazard, change, value_return_periods(days, years))
+    hazard = _with_haz_type(_read_hazard(region, spec), spec)
+    return changed_hazard(hazard, change, scenario) if change is not None else hazard
+
+
+def _read_hazard(region: Region, spec: HazardSpec) -> Hazard:
+    if spec.return_period_maps is not None:
+        maps = _csv(region.path(spec.return_period_maps.maps), ["return_period", "path"])
+        by_period = {
+            float(period): region.path(str(path))
+            for period, path in zip(maps["return_period"], maps["path"], strict=True)
+        }
+        return hazard_from_return_period_maps(by_period, haz_type=spec.haz_type, units=spec.unit)
+    if spec.rasters is not None:
+        events = _csv(region.path(spec.rasters.events), ["event_id", "frequency", "path"])
+        return hazard_from_event_rasters(
+            [region.path(str(p)) for p in events["path"]],
+            events["event_id"].to_numpy(dtype=np.int64),
+            events["frequency"].to_numpy(dtype=np.float64),
+            haz_type=spec.haz_type,
+            units=spec.unit,
+            event_names=list(events["event_name"]) if "event_name" in events else None,
+        )
+    if spec.tables is not None:
+        tables = spec.tables
+        return read_hazard_tables(
+            region.path(tables.centroids),
+            region.path(tables.events),
+            region.path(tables.intensity),
+            haz_type=spec.haz_type,
+            units=spec.unit,
+        )
+    assert spec.climada_hdf5 is not None
+    return read_climada_hdf5(region.path(spec.climada_hdf5.path))
+
+
+def _csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise HazardError(f"{path}: cannot be read as CSV ({exc}); expected a CSV file") from exc
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise HazardError(f"{path}: no column {', '.join(missing)}; expected {','.join(columns)}")
+    return table
+
+
+def _with_haz_type(hazard: Hazard, spec: HazardSpec) -> Hazard:
+    if hazard.haz_type == spec.haz_type and hazard.units == spec.unit:
+        return hazard
+    if hazard.haz_type != spec.haz_type and hazard.haz_type:
+        raise HazardError(
+            f"hazard {spec.id!r}: its source holds haz_type {hazard.haz_type!r}; expected "
+            f"{spec.haz_type!r} as risk.toml says"
+        )
+    return replace(hazard, haz_type=spec.haz_type, units=spec.unit)
+
+
+def _scaled_frequency(hazard: Hazard, change: HazardChange | None, periods: np.ndarray) -> Hazard:
+    if change is None:
+        return hazard
+    _, _, frequency_scale = change.at(periods)
+    return replace(hazard, frequency=hazard.frequency * frequency_scale)
+
+
+def asset_layer(
+    spec: ExposureSpec, layers: dict[str, gpd.GeoDataFrame], region: Region
+) -> AssetLayer:
+    """The features of ``spec``'s harmonized layer as points with their value; polygons
+    stand at a point on their surface."""
+    where = f"risk.toml: exposure {spec.id!r}"
+    frame = layers.get(spec.kind)
+    if frame is None or frame.empty:
+        raise RiskInputError(
+            f"{where}: the harmonized layer {spec.kind!r} is empty; expected features of "
+            f"kind {spec.kind!r} in region.toml"
+        )
+    if spec.datasets is not None:
+        frame = frame[frame["dataset"].astype(str).isin(spec.datasets)]
+    if spec.value not in frame.columns:
+        raise RiskInputError(
+            f"{where}: value field {spec.value!r} is not in the harmonized {spec.kind!r} "
+            f"layer; expected one of {', '.join(c for c in frame.columns if c != 'geometry')}"
+        )
+    values = pd.to_numeric(frame[spec.value], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise RiskInputError(
+            f"{where}: feature {frame['feature_id'].iloc[i]} of dataset "
+            f"{frame['dataset'].iloc[i]}, field {spec.value!r}: found "
+            f"{frame[spec.value].iloc[i]!r}; expected a value >= 0"
+        )
+    party = frame["party"].astype(object).to_numpy()
+    factor = np.array(
+        [spec.value_factor_by_party.get(str(p), spec.value_factor) for p in party], dtype=float
+    )
+    points = frame.geometry.representative_point().to_crs("EPSG:4326")
+    return AssetLayer(
+        spec=spec,
+        feature_id=frame["feature_id"].astype(str).to_numpy(dtype=object),
+        dataset=frame["dataset"].astype(str).to_numpy(dtype=object),
+        party=party,
+        lat=points.y.to_numpy(dtype=np.float64),
+        lon=points.x.to_numpy(dtype=np.float64),
+        value=values * factor,
+        frame=pd.DataFrame(frame.drop(columns="geometry")),
+    )
+
+
+def function_ids(choice: FunctionChoice, layer: AssetLayer, where: str) -> np.ndarray:
+    """Each asset's impact function id: one for all, or by its term of ``by_field``."""
+    if choice.impact_function is not None:
+        return np.full(len(layer.feature_id), choice.impact_function, dtype=np.int64)
+    assert choice.by_field is not None
+    if choice.by_field not in layer.frame.columns:
+        raise RiskInputError(
+            f"{where}: by_field {choice.by_field!r} is not in the harmonized "
+            f"{layer.spec.kind!r} layer"
+        )
+    terms = layer.frame[choice.by_field].astype(object).to_numpy()
+    ids = np.empty(len(terms), dtype=np.int64)
+    for term in pd.unique(terms):
+        chosen = choice.impact_functions.get(str(term), choice.default_function)
+        if chosen is None:
+            i = int(np.argmax(terms == term))
+            raise RiskInputError(
+                f"{where}: feature {layer.feature_id[i]}, field {choice.by_field!r}: term "
+                f"{term!r} has no impact function; expected it in impact_functions "
+                f"({', '.join(sorted(choice.impact_functions))}) or a default_function"
+            )
+        ids[terms == term] = chosen
+    return ids
+
+
+def _assign(exposures: Exposures, hazard: Hazard, config: RiskConfig) -> CentroidAssignment:
+    if hazard.grid is not None:
+        return assign_raster_cells(exposures, hazard.grid, hazard.centroids)
+    if hazard.centroids.size == 0:
+        raise ExposureError("the hazard has no centroid; expected at least one")
+    return assign_centroids(exposures, hazard.centroids, config.settings.max_distance_km * 1000)

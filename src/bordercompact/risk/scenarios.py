@@ -1,0 +1,187 @@
+"""Future scenarios: changes of a hazard by return period, and exposure growth per party,
+read from the region's tables (``docs/risk-config.md``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from bordercompact.risk.hazard import Hazard
+
+
+class ScenarioError(ValueError):
+    """A scenario table that cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class HazardChange:
+    """How one hazard changes, by return period (years), sorted by return period."""
+
+    return_period: np.ndarray
+    intensity_scale: np.ndarray
+    intensity_shift: np.ndarray
+    frequency_scale: np.ndarray
+
+    def at(self, return_period: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scale, shift, frequency scale) at each return period: linear in log(return
+        period) between the table's rows, held beyond the first and the last."""
+        where = np.log(np.asarray(return_period, dtype=np.float64))
+        known = np.log(self.return_period)
+        return (
+            np.interp(where, known, self.intensity_scale),
+            np.interp(where, known, self.intensity_shift),
+            np.interp(where, known, self.frequency_scale),
+        )
+
+    def apply_to_values(self, values: np.ndarray, return_period: np.ndarray) -> np.ndarray:
+        """``values · scale + shift`` at each value's return period."""
+        scale, shift, _ = self.at(return_period)
+        return np.asarray(values) * scale + shift
+
+
+def event_return_periods(hazard: Hazard) -> np.ndarray:
+    """Each event's return period (years): 1 / the summed frequency of the events at least
+    as severe, severity being the sum of the event's intensities."""
+    severity = np.asarray(hazard.intensity.sum(axis=1)).ravel()
+    order = np.argsort(-severity, kind="stable")
+    exceedance = np.empty(hazard.size)
+    exceedance[order] = np.cumsum(hazard.frequency[order])
+    # events of equal severity share the exceedance of the last of them
+    ties = pd.Series(exceedance).groupby(severity).transform("max").to_numpy()
+    with np.errstate(divide="ignore"):
+        return np.where(ties > 0, 1.0 / ties, np.inf)
+
+
+def value_return_periods(values: np.ndarray, years: float) -> np.ndarray:
+    """Return period (years) of each value of a record of ``years`` years: years / the
+    number of values at least as large (Weibull-free empirical rank, as for the events)."""
+    ordered = np.sort(values)
+    at_least = len(values) - np.searchsorted(ordered, values, side="left")
+    return years / at_least
+
+
+def changed_hazard(hazard: Hazard, change: HazardChange, scenario: str) -> Hazard:
+    """The hazard with its stored intensities changed, ``max(0, I · scale + shift)``, and
+    its frequencies scaled, at each event's return period (:func:`event_return_periods`)."""
+    period = event_return_periods(hazard)
+    scale, shift, frequency_scale = change.at(period)
+    counts = np.diff(hazard.intensity.indptr)
+    data = np.maximum(
+        hazard.intensity.data * np.repeat(scale, counts) + np.repeat(shift, counts), 0.0
+    )
+    intensity = sp.csr_matrix(
+        (data, hazard.intensity.indices.copy(), hazard.intensity.indptr.copy()),
+        shape=hazard.intensity.shape,
+    )
+    intensity.eliminate_zeros()
+    return Hazard(
+        haz_type=hazard.haz_type,
+        units=hazard.units,
+        centroids=hazard.centroids,
+        event_id=hazard.event_id,
+        frequency=hazard.frequency * frequency_scale,
+        intensity=intensity,
+        fraction=hazard.fraction,
+        event_name=hazard.event_name,
+        scenario=scenario,
+        grid=hazard.grid,
+    )
+
+
+def _read_table(path: Path, text: list[str], numbers: dict[str, float | None]) -> pd.DataFrame:
+    """A CSV with the ``text`` columns and the ``numbers`` columns (their default for an
+    empty cell, or None where a number is required); errors name the line and column."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read as CSV ({exc}); expected a CSV file") from exc
+    table.columns = [c.strip() for c in table.columns]
+    required = text + [c for c, default in numbers.items() if default is None]
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise ScenarioError(
+            f"{path}: no column {', '.join(map(repr, missing))}; expected the columns "
+            f"{','.join(text + list(numbers))}"
+        )
+    for column in text:
+        table[column] = table[column].str.strip()
+    for column, default in numbers.items():
+        cells = table[column].str.strip() if column in table else pd.Series("", index=table.index)
+        values = pd.to_numeric(cells.where(cells != "", None), errors="coerce")
+        bad = (values.isna() & ((cells != "") | (default is None))) | ~np.isfinite(values.fillna(0))
+        if bad.any():
+            row = int(np.argmax(bad.to_numpy()))
+            raise ScenarioError(
+                f"{path}: line {row + 2}, column {column!r}: found {cells.iloc[row]!r}; "
+                "expected a number"
+            )
+        table[column] = values.fillna(default if default is not None else np.nan)
+    return table
+
+
+def read_hazard_changes(path: Path, hazards: Iterable[str]) -> dict[str, HazardChange]:
+    """Per hazard id, its change: ``hazard,return_period,intensity_scale,intensity_shift,
+    frequency_scale`` (missing cells 1, 0, 1)."""
+    known = set(hazards)
+    defaults = {"intensity_scale": 1.0, "intensity_shift": 0.0, "frequency_scale": 1.0}
+    table = _read_table(path, ["hazard"], {"return_period": None, **defaults})
+    wrong = (table["return_period"] <= 0) | (table["intensity_scale"] < 0)
+    wrong |= table["frequency_scale"] < 0
+    if wrong.any():
+        row = int(np.argmax(wrong.to_numpy()))
+        raise ScenarioError(
+            f"{path}: line {row + 2}: return period {table['return_period'].iloc[row]:g}, "
+            f"intensity_scale {table['intensity_scale'].iloc[row]:g}, frequency_scale "
+            f"{table['frequency_scale'].iloc[row]:g}; expected a return period > 0 and "
+            "scales >= 0"
+        )
+    changes = {}
+    for hazard_id, rows in table.groupby("hazard", sort=True):
+        if hazard_id not in known:
+            row = int(rows.index[0])
+            raise ScenarioError(
+                f"{path}: line {row + 2}, column 'hazard': found {hazard_id!r}; expected one "
+                f"of the hazards of risk.toml: {', '.join(sorted(known))}"
+            )
+        rows = rows.sort_values("return_period")
+        if rows["return_period"].duplicated().any():
+            raise ScenarioError(
+                f"{path}: hazard {hazard_id!r} gives a return period twice; expected one row "
+                "per return period"
+            )
+        changes[str(hazard_id)] = HazardChange(
+            *(rows[c].to_numpy(dtype=np.float64) for c in ["return_period", *defaults])
+        )
+    return changes
+
+
+def read_exposure_growth(
+    path: Path, parties: Iterable[str], exposures: Iterable[str]
+) -> dict[tuple[str, str], float]:
+    """Per (party, exposure), the factor its values grow by: ``party,exposure,value_factor``."""
+    table = _read_table(path, ["party", "exposure"], {"value_factor": None})
+    known = {"party": set(parties), "exposure": set(exposures)}
+    growth: dict[tuple[str, str], float] = {}
+    for row, record in table.iterrows():
+        line = int(str(row)) + 2
+        for column, allowed in known.items():
+            if record[column] not in allowed:
+                raise ScenarioError(
+                    f"{path}: line {line}, column {column!r}: found {record[column]!r}; "
+                    f"expected one of {', '.join(sorted(allowed))}"
+                )
+        key = (str(record["party"]), str(record["exposure"]))
+        if key in growth:
+            raise ScenarioError(f"{path}: line {line}: {key} again; expected one row each")
+        if record["value_factor"] < 0:
+            raise ScenarioError(
+                f"{path}: line {line}, column 'value_factor': found {record['value_factor']}; "
+                "expected a factor >= 0"
+            )
+        growth[key] = float(record["value_factor"])
+    return growth
