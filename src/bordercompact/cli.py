@@ -354,7 +354,7 @@ def _risk(
     as_json: bool,
     quiet: bool,
 ) -> Path:
-    from bordercompact.risk.outputs import headline, methodology_table, metrics_tree, risk_into
+    from bordercompact.risk.outputs import methodology_table, metrics_tree, risk_into
 
     with (
         _failing_cleanly(region_dir, out, "risk not computed", as_json, quiet),
@@ -376,26 +376,7 @@ def _risk(
         return run_dir
     if quiet:
         return run_dir
-    settings = run.region.settings
-    table = headline(run)
-    shown = Table(
-        "hazard",
-        "exposure",
-        "party",
-        *run.scenarios,
-        title=f"average annual impact ({settings.currency} {settings.price_year} unless stated)",
-    )
-    for row in table.to_dict("records"):
-        unit = "" if row["unit"] == settings.currency else f" ({row['unit']})"
-        label = row["exposure"] + ("" if row["result"] == "impact" else f", {row['result']}")
-        shown.add_row(
-            row["hazard"],
-            label + unit,
-            row["party"],
-            *(f"{row[s]:,.2f}" for s in run.scenarios),
-        )
-    console.print(shown)
-    _show_return_periods(run)
+    _show_risk(run)
     differences = methodology_table(run)
     if not differences.empty:
         own = Table(
@@ -425,25 +406,38 @@ def _risk(
     return run_dir
 
 
-def _show_return_periods(run: Any) -> None:
+def _figure(value: float) -> str:
+    """A figure to read: thousands separated, small ones (deaths, ratios) with 3 digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _show_risk(run: Any) -> None:
+    """One table per risk line: per party and scenario, the average annual impact and the
+    impact at each return period."""
     from bordercompact.risk.outputs import summary_table
 
     table = summary_table(run)
     periods = [c for c in table.columns if c.startswith("rp_")]
-    shown = Table(
-        "scenario",
-        "hazard",
-        "exposure",
-        "party",
-        *(c.removeprefix("rp_") + " y" for c in periods),
-        title="impact at return periods",
-    )
-    for row in table.to_dict("records"):
-        shown.add_row(
-            row["scenario"],
-            row["hazard"],
-            row["exposure"],
-            row["party"],
-            *(f"{row[c]:,.0f}" for c in periods),
+    settings = run.region.settings
+    for (hazard, exposure, result, unit), rows in table.groupby(
+        ["hazard", "exposure", "result", "unit"], sort=False
+    ):
+        money = f"{unit} {settings.price_year}" if unit == settings.currency else unit
+        shown = Table(
+            "party",
+            "scenario",
+            "per year (AAI)",
+            *(c.removeprefix("rp_") + " y" for c in periods),
+            title=f"{hazard} × {exposure}"
+            + ("" if result == "impact" else f", {result}")
+            + f" ({money})",
         )
-    console.print(shown)
+        order = {p: i for i, p in enumerate(["total", *(p.id for p in run.region.parties)])}
+        for row in sorted(rows.to_dict("records"), key=lambda r: order[r["party"]]):
+            shown.add_row(
+                row["party"],
+                row["scenario"],
+                _figure(row["aai"]),
+                *(_figure(row[c]) for c in periods),
+            )
+        console.print(shown)

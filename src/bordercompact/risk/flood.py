@@ -56,7 +56,7 @@ def rating_stage(
 
     It is the inverse of the standard rating equation Q = C · (h − e)^N with b = 1/N
     (WMO (2010), *Manual on Stream Gauging*, vol. II, WMO-No. 1044, stage–discharge
-    relations).
+    relations). A negative stage (a discharge below the reference) floods nothing.
     """
     discharge = np.maximum(np.asarray(discharge_m3s, dtype=np.float64), 0.0)
     return coefficient * (discharge**exponent - reference_discharge_m3s**exponent)
@@ -72,20 +72,17 @@ def flood_depth(stage_m: float, hand_m: np.ndarray, max_hand_m: float | None = N
     return np.where(dry, 0.0, depth)
 
 
-def read_hand(path: Path) -> tuple[np.ndarray, RasterGrid]:
-    """Height above nearest drainage (m) from band 1 of a raster, NaN where nodata."""
+def read_hand(path: Path) -> tuple[np.ndarray, RasterGrid, int]:
+    """Height above nearest drainage (m) from band 1 of a raster, NaN where nodata, and
+    how many cells were below their drainage (negative HAND, a terrain-model artefact of
+    pits and of the burned-in channel): those are set to 0, at the drainage level."""
     with rasterio.open(path) as raster:
         grid = RasterGrid.of(raster, path)
         cells = raster.read(1, masked=True).astype(np.float64)
     hand = np.ma.filled(cells, np.nan)
-    negative = np.flatnonzero(hand.ravel() < 0)
-    if negative.size:
-        row, col = divmod(int(negative[0]), grid.width)
-        raise HazardError(
-            f"{path}: cell (row {row}, col {col}): HAND {hand.ravel()[negative[0]]:g} m; "
-            "expected a height above the nearest drainage >= 0"
-        )
-    return hand, grid
+    below = hand < 0
+    hand[below] = 0.0
+    return hand, grid, int(np.count_nonzero(below))
 
 
 def hand_flood_hazard(

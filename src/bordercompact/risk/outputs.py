@@ -197,21 +197,6 @@ def _write_line(line: RiskLine, out: Path) -> list[Path]:
     return paths
 
 
-def headline(run: RiskRun) -> pd.DataFrame:
-    """The figures to show on screen: per risk line, AAI per party and in total, present
-    and each scenario side by side."""
-    table = summary_table(run)
-    if table.empty:
-        return table
-    wide = table.pivot_table(
-        index=["hazard", "exposure", "result", "unit", "party"],
-        columns="scenario",
-        values="aai",
-        sort=False,
-    )
-    return wide[[s for s in run.scenarios if s in wide.columns]].reset_index()
-
-
 def risk_into(
     region_root: Path,
     run_dir: Path,

@@ -148,7 +148,7 @@ def run_risk(
     for scenario in run.scenarios:
         hazard_changes, growth = changes.get(scenario, ({}, {}))
         for spec in config.hazards:
-            hazard = build_hazard(region, spec, scenario, hazard_changes.get(spec.id))
+            hazard = build_hazard(region, spec, scenario, hazard_changes.get(spec.id), run.notes)
             run.hazards[(scenario, spec.id)] = hazard
             if hazard.size == 0:
                 run.notes.append(f"{scenario}: hazard {spec.id!r} has no event")
@@ -264,14 +264,24 @@ def _scenario_tables(
 
 
 def build_hazard(
-    region: Region, spec: HazardSpec, scenario: str, change: HazardChange | None
+    region: Region,
+    spec: HazardSpec,
+    scenario: str,
+    change: HazardChange | None,
+    notes: list[str] | None = None,
 ) -> Hazard:
     """The event set of one hazard of ``risk.toml`` under ``scenario`` (``change`` None for
     the present). Modelled hazards take the change on their driver (stage, station value);
-    read ones on their stored intensities."""
+    read ones on their stored intensities. What the models adjusted is added to ``notes``."""
+    said = notes if notes is not None else []
     if spec.hand_flood is not None:
         model = spec.hand_flood
-        hand, grid = read_hand(region.path(model.hand))
+        hand, grid, below = read_hand(region.path(model.hand))
+        if below and scenario == PRESENT:
+            said.append(
+                f"hazard {spec.id!r}: {below} cells of {model.hand} lie below their drainage "
+                "(negative HAND); they are taken at the drainage level (HAND 0)"
+            )
         periods = np.asarray(model.return_periods)
         stages = rating_stage(
             gumbel_discharge(periods, model.gumbel_location_m3s, model.gumbel_scale_m3s),
