@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from affine import Affine
 
 from bordercompact.risk.hazard import Hazard, HazardError, RasterGrid
+from bordercompact.risk.text_tables import first_line, read_text_csv
 
 DAYS_PER_YEAR = 365.25
 
@@ -21,35 +22,32 @@ DAYS_PER_YEAR = 365.25
 def read_daily_series(path: Path, date_column: str, value_column: str) -> pd.Series:
     """A station's daily values indexed by date; missing values are NaN. Errors name the
     file, the line (header = line 1), the column, what was found and what was expected."""
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise HazardError(f"{path}: cannot be read as CSV ({exc}); expected a CSV file") from exc
+    table = read_text_csv(path, HazardError)
     for column in (date_column, value_column):
         if column not in table.columns:
             raise HazardError(
                 f"{path}: no column {column!r}; expected it among {', '.join(table.columns)}"
             )
-    dates = pd.to_datetime(table[date_column].str.strip(), format="%Y-%m-%d", errors="coerce")
-    text = table[value_column].str.strip()
+    dates = pd.to_datetime(table[date_column], format="%Y-%m-%d", errors="coerce")
+    text = table[value_column]
     values = pd.to_numeric(text.where(text != "", None), errors="coerce")
     for column, bad in (
         (date_column, dates.isna()),
         (value_column, values.isna() & (text != "") | ~np.isfinite(values.fillna(0))),
     ):
         if bad.any():
-            row = int(np.argmax(bad.to_numpy()))
+            line = first_line(bad)
             expected = "a date as YYYY-MM-DD" if column == date_column else "a number or nothing"
             raise HazardError(
-                f"{path}: line {row + 2}, column {column!r}: found {table[column].iloc[row]!r}; "
+                f"{path}: line {line}, column {column!r}: found {table.at[line, column]!r}; "
                 f"expected {expected}"
             )
     repeated = dates.duplicated()
     if repeated.any():
-        row = int(np.argmax(repeated.to_numpy()))
+        line = first_line(repeated)
         raise HazardError(
-            f"{path}: line {row + 2}, column {date_column!r}: {dates.iloc[row].date()} again; "
-            "expected one value per day"
+            f"{path}: line {line}, column {date_column!r}: "
+            f"{table.at[line, date_column]!s} again; expected one value per day"
         )
     return pd.Series(values.to_numpy(dtype=np.float64), index=pd.DatetimeIndex(dates)).sort_index()
 

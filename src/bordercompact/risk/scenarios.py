@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from bordercompact.risk.hazard import Hazard
+from bordercompact.risk.text_tables import first_line, read_text_csv
 
 
 class ScenarioError(ValueError):
@@ -96,11 +97,7 @@ def changed_hazard(hazard: Hazard, change: HazardChange, scenario: str) -> Hazar
 def _read_table(path: Path, text: list[str], numbers: dict[str, float | None]) -> pd.DataFrame:
     """A CSV with the ``text`` columns and the ``numbers`` columns (their default for an
     empty cell, or None where a number is required); errors name the line and column."""
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read as CSV ({exc}); expected a CSV file") from exc
-    table.columns = [c.strip() for c in table.columns]
+    table = read_text_csv(path, ScenarioError)
     required = text + [c for c, default in numbers.items() if default is None]
     missing = [c for c in required if c not in table.columns]
     if missing:
@@ -108,17 +105,14 @@ def _read_table(path: Path, text: list[str], numbers: dict[str, float | None]) -
             f"{path}: no column {', '.join(map(repr, missing))}; expected the columns "
             f"{','.join(text + list(numbers))}"
         )
-    for column in text:
-        table[column] = table[column].str.strip()
     for column, default in numbers.items():
-        cells = table[column].str.strip() if column in table else pd.Series("", index=table.index)
+        cells = table[column] if column in table else pd.Series("", index=table.index)
         values = pd.to_numeric(cells.where(cells != "", None), errors="coerce")
         bad = (values.isna() & ((cells != "") | (default is None))) | ~np.isfinite(values.fillna(0))
         if bad.any():
-            row = int(np.argmax(bad.to_numpy()))
+            line = first_line(bad)
             raise ScenarioError(
-                f"{path}: line {row + 2}, column {column!r}: found {cells.iloc[row]!r}; "
-                "expected a number"
+                f"{path}: line {line}, column {column!r}: found {cells[line]!r}; expected a number"
             )
         table[column] = values.fillna(default if default is not None else np.nan)
     return table
@@ -133,27 +127,27 @@ def read_hazard_changes(path: Path, hazards: Iterable[str]) -> dict[str, HazardC
     wrong = (table["return_period"] <= 0) | (table["intensity_scale"] < 0)
     wrong |= table["frequency_scale"] < 0
     if wrong.any():
-        row = int(np.argmax(wrong.to_numpy()))
+        row = table.loc[first_line(wrong)]
         raise ScenarioError(
-            f"{path}: line {row + 2}: return period {table['return_period'].iloc[row]:g}, "
-            f"intensity_scale {table['intensity_scale'].iloc[row]:g}, frequency_scale "
-            f"{table['frequency_scale'].iloc[row]:g}; expected a return period > 0 and "
-            "scales >= 0"
+            f"{path}: line {row.name}: return period {row['return_period']:g}, "
+            f"intensity_scale {row['intensity_scale']:g}, frequency_scale "
+            f"{row['frequency_scale']:g}; expected a return period > 0 and scales >= 0"
         )
     changes = {}
     for hazard_id, rows in table.groupby("hazard", sort=True):
         if hazard_id not in known:
-            row = int(rows.index[0])
             raise ScenarioError(
-                f"{path}: line {row + 2}, column 'hazard': found {hazard_id!r}; expected one "
+                f"{path}: line {rows.index[0]}, column 'hazard': found {hazard_id!r}; expected one "
                 f"of the hazards of risk.toml: {', '.join(sorted(known))}"
             )
-        rows = rows.sort_values("return_period")
-        if rows["return_period"].duplicated().any():
+        again = rows["return_period"].duplicated()
+        if again.any():
+            period = rows["return_period"].to_numpy()[np.argmax(again.to_numpy())]
             raise ScenarioError(
-                f"{path}: hazard {hazard_id!r} gives a return period twice; expected one row "
-                "per return period"
+                f"{path}: line {first_line(again)}: hazard {hazard_id!r}, return period "
+                f"{period:g} again; expected one row per return period"
             )
+        rows = rows.sort_values("return_period")
         changes[str(hazard_id)] = HazardChange(
             *(rows[c].to_numpy(dtype=np.float64) for c in ["return_period", *defaults])
         )
@@ -167,8 +161,7 @@ def read_exposure_growth(
     table = _read_table(path, ["party", "exposure"], {"value_factor": None})
     known = {"party": set(parties), "exposure": set(exposures)}
     growth: dict[tuple[str, str], float] = {}
-    for row, record in table.iterrows():
-        line = int(str(row)) + 2
+    for line, record in table.iterrows():
         for column, allowed in known.items():
             if record[column] not in allowed:
                 raise ScenarioError(
