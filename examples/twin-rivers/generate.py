@@ -19,8 +19,15 @@ bordercompact has to undo all of that. The two city boundaries are built from th
 river centre-line vertices, so the only mismatch along the border is floating-point
 round-off from the datum/projection round trips.
 
-The hand-written ``region.toml`` beside this file is the manifest of what is written here,
-and ``README.md`` describes every file and field.
+Beside the region it writes its risk set-up (``risk.toml``, docs/risk-config.md): the
+height above the river (``commission/hand.tif``) for a screening river-flood model, a
+weather station's daily maximum temperatures, Ribera's own flood damage curves and the
+tables of one future scenario. They come from a second generator, seeded ``seed + 1``,
+so that adding them left every earlier file unchanged.
+
+The hand-written ``region.toml`` beside this file is the manifest of the region's data,
+``risk.toml`` (written here) names the risk files, and ``README.md`` describes every file
+and field.
 
 Usage::
 
@@ -44,9 +51,15 @@ import pandas as pd
 import pyogrio
 import rasterio
 import shapely
-from pyproj import Transformer
+from pyproj import Geod, Transformer
+from rasterio.features import rasterize
 from rasterio.transform import from_origin
+from scipy.ndimage import distance_transform_edt
+from scipy.signal import lfilter
 from shapely.geometry import LineString, Polygon
+
+from bordercompact.harmonize.vocab import shipped_vocabularies
+from bordercompact.risk.functions import heat_attributable_fraction
 
 DEFAULT_SEED = 20261127
 FIXED_DATE = "2026-11-27"  # written where GDAL would otherwise write "today"
@@ -1156,6 +1169,390 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
     return np.round(z, 2).astype("float32"), transform
 
 
+def make_hand(dem: np.ndarray, transform, frame: Frame) -> np.ndarray:
+    """Height above nearest drainage (m) on the DEM grid: each cell's elevation minus the
+    elevation of the nearest river cell, clipped at 0 (0 on the river itself).
+
+    River cells are the cells whose centre lies in the channel polygon plus every cell
+    the centre line touches, so that the drainage is continuous. "Nearest" is the
+    straight-line distance in metres (the lon/lat cells are about 41 m x 46 m here).
+    Real HAND (Rennó et al. 2008; Nobre et al. 2011) follows the terrain's flow paths to
+    the drainage cell that a drop of water would reach; this Euclidean version agrees
+    with it on valley sides sloping towards their river and is the simple stand-in for
+    a synthetic terrain with a single river.
+
+    Rennó, C. D. et al. (2008). HAND, a new terrain descriptor using SRTM-DEM. Remote
+    Sensing of Environment 112(9), 3469-3481. Nobre, A. D. et al. (2011). Height Above
+    the Nearest Drainage - a hydrologically relevant new terrain model. Journal of
+    Hydrology 404(1-2), 13-29.
+    """
+    to_ll = Transformer.from_crs(ANALYSIS_CRS, PARTY_CRS["commission"], always_xy=True)
+
+    def lonlat(geometry):
+        return shapely.transform(geometry, lambda xy: np.column_stack(to_ll.transform(*xy.T)))
+
+    grid = {"out_shape": dem.shape, "transform": transform, "dtype": "uint8"}
+    river = rasterize([lonlat(frame.channel)], **grid).astype(bool)
+    river |= rasterize([lonlat(frame.river)], all_touched=True, **grid).astype(bool)
+    lon, lat = transform * (dem.shape[1] / 2, dem.shape[0] / 2)
+    geod = Geod(ellps="WGS84")
+    cell_m = (
+        geod.inv(lon, lat, lon, lat - transform.e)[2],  # north-south
+        geod.inv(lon, lat, lon + transform.a, lat)[2],  # east-west
+    )
+    _, (rows, cols) = distance_transform_edt(~river, sampling=cell_m, return_indices=True)
+    return np.round(np.maximum(dem - dem[rows, cols], 0.0), 2).astype("float32")
+
+
+# --------------------------------------------------------------------------------------
+# Risk set-up (risk.toml, format: docs/risk-config.md): a river flood modelled from the
+# terrain, heat from a station series, Ribera's own flood curves and one future
+# scenario. Every number is fictional; README.md says what each one is modelled on.
+# --------------------------------------------------------------------------------------
+
+# River flood (hand_flood): Gumbel annual-maximum discharge, power-law rating curve.
+FLOOD_RETURN_PERIODS = (2, 5, 10, 25, 50, 100, 250, 500)  # years
+GUMBEL_LOCATION_M3S = 500.0  # mean annual peak 790 m3/s, coefficient of variation 0.8
+GUMBEL_SCALE_M3S = 500.0
+RATING_EXPONENT = 0.6  # wide channel under Manning's equation
+# (n / (W sqrt(S)))**0.6 for Manning's n 0.035, effective width W 155 m and the
+# terrain's slope S 0.0006: a 2-year flood about fills the channel (stage 3.0 m)
+RATING_COEFFICIENT = 0.06
+
+# Heat (daily_series): daily maximum air temperature at the commission's station.
+WEATHER_YEARS = (1985, 2024)
+STATION_ELEVATION_M = 130.0
+# Mean daily maximum (degC) per month, shaped after the 1991-2020 normals of Laredo,
+# Texas (rounded), and the day-to-day spread around it (degC; winter cold fronts make
+# winter days far more variable than summer ones)
+MONTHLY_TMAX_C = (20.8, 23.5, 27.8, 31.7, 35.1, 37.8, 38.7, 39.1, 35.6, 31.2, 25.6, 21.1)
+MONTHLY_TMAX_SD_C = (4.8, 4.6, 4.2, 3.4, 2.2, 1.6, 1.3, 1.3, 2.0, 3.2, 4.4, 4.8)
+TMAX_PERSISTENCE = 0.7  # lag-1 autocorrelation of the daily anomalies
+TMAX_TREND_C_PER_YEAR = 0.025  # warming over the record, centred on its middle
+# Heat mortality: the log-linear slope of Baccini et al. (2008) (+3.12 % deaths per degC,
+# shipped HW 1) above a local threshold, the 97.5th percentile of the station's daily
+# maxima. The shipped curve starts at 29.4 degC, fitted on apparent temperature in
+# European cities; a population used to 38 degC summers dies of heat only on its own
+# hottest days (minimum-mortality temperatures sit high in each city's own distribution:
+# Gasparrini et al. 2015, The Lancet 386, 369-375, doi:10.1016/S0140-6736(14)62114-0).
+HEAT_PERCENTILE = 90.0
+HEAT_MORTALITY_INCREASE = 0.0312  # per degC above the threshold
+HEAT_FUNCTION_ID = 101
+HEAT_BLOCK = 12  # heat centroids: 12 x 12 DEM cells, about 490 m x 550 m, about 1,000 of them
+LAPSE_RATE_PER_KM = 6.5
+# Deaths per person per day: crude death rates of 2019 (US: CDC NCHS, 869.7 per
+# 100,000; Mexico: INEGI, 59 per 10,000 registered deaths) spread over the year
+DAILY_DEATH_RATE = {"riverton": 8.697e-3 / 365.25, "ribera": 5.9e-3 / 365.25}
+
+# Impact functions per broad occupancy class: the shipped JRC North American flood
+# curves (Huizinga et al. 2017) and Ribera's own. Hazus terms go to a class by prefix;
+# religious, government and education buildings are built and fitted out like
+# commercial ones, farm buildings like industrial sheds.
+OCCUPANCY_CLASS = {
+    "RES": "residential",
+    "COM": "commercial",
+    "IND": "industrial",
+    "AGR": "industrial",
+    "REL": "commercial",
+    "GOV": "commercial",
+    "EDU": "commercial",
+}
+JRC_NORTH_AMERICA = {"residential": 102, "commercial": 202, "industrial": 302}
+RIBERA_FUNCTION = {"residential": 1, "commercial": 2, "industrial": 3}
+# Ribera's official depth-damage curves (fictional): depth (m) and damage fraction,
+# steeper than the JRC curves at shallow depth (one-storey masonry houses with the
+# contents at floor level, no basements)
+RIBERA_DEPTHS_M = (0.0, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+RIBERA_CURVES = {  # class: name, damage fraction at each depth
+    "residential": ("Vivienda", (0, 0.22, 0.38, 0.55, 0.70, 0.80, 0.88, 0.96, 1, 1)),
+    "commercial": (
+        "Comercio, servicios y equipamiento",
+        (0, 0.12, 0.25, 0.40, 0.55, 0.65, 0.73, 0.85, 0.93, 1),
+    ),
+    "industrial": ("Industria", (0, 0.10, 0.22, 0.38, 0.58, 0.70, 0.79, 0.90, 0.97, 1)),
+}
+RIBERA_CURVE_SOURCE = (
+    "Ficticia: curva de ejemplo de Ciudad Ribera para la región sintética Twin Rivers, "
+    "no es una curva oficial real"
+)
+
+# Scenario RCP8.5 around 2050: flood discharge up 15 % at the 2-year flood to 20 % at
+# the 500-year flood (linear in log T), daily maxima 1.8 degC warmer, and growth of the
+# building stock and of the population per party.
+SCENARIO_ID = "rcp85-2050"
+DISCHARGE_INCREASE = (0.15, 0.20)  # at the first and the last flood return period
+HEAT_SHIFT_C = 1.8
+EXPOSURE_GROWTH = {
+    ("riverton", "buildings"): 1.12,
+    ("ribera", "buildings"): 1.30,
+    ("riverton", "heat-deaths"): 1.10,
+    ("ribera", "heat-deaths"): 1.25,
+    ("riverton", "residents"): 1.10,
+    ("ribera", "residents"): 1.25,
+}
+
+
+def flood_discharge(return_period: np.ndarray) -> np.ndarray:
+    """T-year annual-maximum discharge (m3/s), Gumbel: Q_T = mu - beta ln(-ln(1 - 1/T))."""
+    t = np.asarray(return_period, dtype=float)
+    return GUMBEL_LOCATION_M3S - GUMBEL_SCALE_M3S * np.log(-np.log(1.0 - 1.0 / t))
+
+
+def flood_stage(discharge: np.ndarray) -> np.ndarray:
+    """Stage (m above the channel bed, the drainage level of hand.tif): h = a Q^b."""
+    return RATING_COEFFICIENT * np.asarray(discharge, dtype=float) ** RATING_EXPONENT
+
+
+def flood_stage_increase() -> np.ndarray:
+    """Stage increase (m) per flood return period that the scenario's discharge increase
+    gives through the rating curve: h(Q_T (1 + r_T)) - h(Q_T)."""
+    t = np.array(FLOOD_RETURN_PERIODS, dtype=float)
+    r = np.interp(np.log(t), np.log(t[[0, -1]]), DISCHARGE_INCREASE)
+    q = flood_discharge(t)
+    return flood_stage(q * (1.0 + r)) - flood_stage(q)
+
+
+def make_weather_series(rng: np.random.Generator) -> pd.DataFrame:
+    """Daily maximum air temperature (degC) at the commission's weather station.
+
+    The monthly normals, interpolated to each day, plus AR(1) day-to-day anomalies whose
+    spread follows the season, about two summer warm spells a year (4-12 days,
+    1.5-3.5 degC at their peak), a linear warming trend and a dozen missing days (eight single days
+    and a four-day outage) left empty.
+    """
+    first, last = WEATHER_YEARS
+    dates = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
+    n = len(dates)
+    year_fraction = (dates.day_of_year.to_numpy() - 0.5) / (365 + dates.is_leap_year)
+    mid_month = (np.arange(12) + 0.5) / 12
+    normal = np.interp(year_fraction, mid_month, MONTHLY_TMAX_C, period=1.0)
+    spread = np.interp(year_fraction, mid_month, MONTHLY_TMAX_SD_C, period=1.0)
+    phi = TMAX_PERSISTENCE
+    weather = lfilter([math.sqrt(1 - phi**2)], [1.0, -phi], rng.normal(0.0, 1.0, n))
+    spells = np.zeros(n)
+    may_1 = np.flatnonzero((dates.month == 5) & (dates.day == 1))
+    for start_of_may in may_1:
+        for _ in range(rng.poisson(2)):
+            start = start_of_may + rng.integers(0, 138)  # May 1 to Sep 15
+            length = int(rng.integers(4, 13))
+            shape = np.sin(math.pi * (np.arange(length) + 0.5) / length)
+            stop = min(start + length, n)
+            spells[start:stop] += rng.uniform(1.5, 3.5) * shape[: stop - start]
+    middle = (first + last + 1) / 2
+    trend = TMAX_TREND_C_PER_YEAR * (dates.year.to_numpy() + year_fraction - middle)
+    tmax = np.round(normal + spread * weather + spells + trend, 1)
+    outage = rng.integers(0, n - 4)
+    missing = np.r_[rng.choice(n, 8, replace=False), np.arange(outage, outage + 4)]
+    tmax[missing] = np.nan
+    return pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "tmax_c": tmax})
+
+
+def occupancy_functions(function_of_class: dict[str, int]) -> dict[str, int]:
+    """An impact function id for every term of the shipped occupancy vocabulary."""
+    terms = shipped_vocabularies()["occupancy"].terms
+    return {term: function_of_class[OCCUPANCY_CLASS[term[:3]]] for term in terms}
+
+
+def ribera_curves() -> pd.DataFrame:
+    rows = [
+        (RIBERA_FUNCTION[cls], "FL", depth, float(damage), 1.0, name, "m", RIBERA_CURVE_SOURCE)
+        for cls, (name, damages) in RIBERA_CURVES.items()
+        for depth, damage in zip(RIBERA_DEPTHS_M, damages, strict=True)
+    ]
+    columns = ["impf_id", "haz_type", "intensity", "mdd", "paa", "name", "intensity_unit"]
+    return pd.DataFrame(rows, columns=[*columns, "source"])
+
+
+def scenario_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scenario's hazard changes (a stage shift per flood return period, one shift of
+    the heat series) and exposure growth (a value factor per party and exposure)."""
+    flood = pd.DataFrame(
+        {
+            "hazard": "river-flood",
+            "return_period": FLOOD_RETURN_PERIODS,
+            "intensity_scale": 1.0,
+            "intensity_shift": np.round(flood_stage_increase(), 2),
+            "frequency_scale": 1.0,
+        }
+    )
+    heat = pd.DataFrame(  # one row: held at every return period
+        {
+            "hazard": ["heat"],
+            "return_period": [1],
+            "intensity_scale": [1.0],
+            "intensity_shift": [HEAT_SHIFT_C],
+            "frequency_scale": [1.0],
+        }
+    )
+    growth = pd.DataFrame(
+        [(party, exposure, factor) for (party, exposure), factor in EXPOSURE_GROWTH.items()],
+        columns=["party", "exposure", "value_factor"],
+    )
+    return pd.concat([flood, heat], ignore_index=True), growth
+
+
+def toml_table(mapping: dict[str, int]) -> str:
+    return "\n".join(f"{key} = {value}" for key, value in mapping.items())
+
+
+def risk_config(heat_threshold_c: float) -> str:
+    """The text of risk.toml: what the risk stage computes for Twin Rivers."""
+    death_rates = ", ".join(f"{p} = {r:.4e}" for p, r in DAILY_DEATH_RATE.items())
+    return f'''# Risk set-up of Twin Rivers (format: docs/risk-config.md). Written by generate.py
+# from its constants: change them there. Every number is fictional; README.md says what
+# each one is modelled on.
+
+[settings]
+return_periods = [10, 50, 100, 250]
+# heat centroids are blocks of {HEAT_BLOCK} x {HEAT_BLOCK} DEM cells (about 490 m x 550 m),
+# flood centroids the 45 m cells of hand.tif
+max_distance_km = 1.0
+# HW {HEAT_FUNCTION_ID}: heat mortality above the local threshold (README)
+functions = "commission/heat_mortality.csv"
+
+[[hazards]]
+id = "river-flood"
+haz_type = "FL"
+unit = "m"
+name = {{ en = "River flood", es = "Inundación fluvial" }}
+
+[hazards.hand_flood]
+hand = "commission/hand.tif"
+return_periods = {list(FLOOD_RETURN_PERIODS)}
+gumbel_location_m3s = {GUMBEL_LOCATION_M3S}
+gumbel_scale_m3s = {GUMBEL_SCALE_M3S}
+rating_coefficient = {RATING_COEFFICIENT}
+rating_exponent = {RATING_EXPONENT}
+reference_discharge_m3s = 0.0  # the drainage level of hand.tif is the channel bed
+
+[[hazards]]
+id = "heat"
+haz_type = "HW"
+unit = "degC"
+name = {{ en = "Extreme heat", es = "Calor extremo" }}
+
+[hazards.daily_series]
+path = "commission/weather_station.csv"
+date_column = "date"
+value_column = "tmax_c"
+threshold = {heat_threshold_c}  # the {HEAT_PERCENTILE:g}th percentile of the daily maxima
+terrain = "commission/dem.tif"
+block = {HEAT_BLOCK}
+station_elevation_m = {STATION_ELEVATION_M}
+lapse_rate_per_km = {LAPSE_RATE_PER_KM}
+
+[[exposures]]
+id = "buildings"
+kind = "assets"
+value = "value"
+unit = "USD"
+name = {{ en = "Buildings", es = "Edificaciones" }}
+
+[[exposures.impacts]]
+hazard = "river-flood"
+by_field = "occupancy"
+default_function = {JRC_NORTH_AMERICA["residential"]}
+result = "impact"
+
+# JRC North America: 102 residential, 202 commercial, 302 industrial
+[exposures.impacts.impact_functions]
+{toml_table(occupancy_functions(JRC_NORTH_AMERICA))}
+
+[[exposures]]
+id = "heat-deaths"
+kind = "population_zones"
+value = "population"
+unit = "deaths"
+# the daily crude death rate per party (deaths per person per day)
+value_factor_by_party = {{ {death_rates} }}
+synthetic = "deaths a day without heat: population x national crude death rate 2019"
+name = {{ en = "Heat deaths", es = "Muertes por calor" }}
+
+[[exposures.impacts]]
+hazard = "heat"
+impact_function = {HEAT_FUNCTION_ID}  # Baccini et al. (2008) slope, local threshold
+
+[[exposures]]
+id = "residents"
+kind = "population_zones"
+value = "population"
+unit = "people"
+name = {{ en = "Residents exposed to heat", es = "Residentes expuestos al calor" }}
+
+[[exposures.impacts]]
+hazard = "heat"
+impact_function = {HEAT_FUNCTION_ID}
+result = "affected"
+
+[[methodologies]]
+party = "ribera"
+name = {{ es = "Curvas oficiales de Ribera", en = "Official curves of Ribera" }}
+functions = "ribera/curvas_danos.csv"
+
+[[methodologies.impacts]]
+exposure = "buildings"
+hazard = "river-flood"
+by_field = "occupancy"
+default_function = {RIBERA_FUNCTION["residential"]}
+
+# Ribera: 1 vivienda, 2 comercio, servicios y equipamiento, 3 industria
+[methodologies.impacts.impact_functions]
+{toml_table(occupancy_functions(RIBERA_FUNCTION))}
+
+[[scenarios]]
+id = "{SCENARIO_ID}"
+name = {{ en = "RCP8.5, 2050", es = "RCP8.5, 2050" }}
+hazard_changes = "scenarios/rcp85_2050_hazard.csv"
+exposure_growth = "scenarios/rcp85_2050_exposure.csv"
+'''
+
+
+def heat_threshold(weather: pd.DataFrame) -> float:
+    """The local heat threshold (degC): the HEAT_PERCENTILE of the daily maxima, to 0.1."""
+    return round(float(np.nanpercentile(weather["tmax_c"], HEAT_PERCENTILE)), 1)
+
+
+def heat_mortality_curve(threshold: float) -> pd.DataFrame:
+    """The region's heat-mortality curve HW 101: attributable fraction (RR - 1)/RR with
+    the Baccini et al. (2008) slope above the local threshold, every 0.5 degC to +12."""
+    temperature = threshold + np.arange(0.0, 12.5, 0.5)
+    return pd.DataFrame(
+        {
+            "impf_id": HEAT_FUNCTION_ID,
+            "haz_type": "HW",
+            "intensity": temperature.round(2),
+            "mdd": heat_attributable_fraction(
+                temperature, threshold, HEAT_MORTALITY_INCREASE
+            ).round(8),
+            "paa": 1.0,
+            "name": "Heat mortality, Twin Rivers local threshold",
+            "intensity_unit": "degC",
+            "source": (
+                f"slope +{HEAT_MORTALITY_INCREASE:.2%} per degC of Baccini et al. (2008), "
+                "Epidemiology 19(5), doi:10.1097/EDE.0b013e318176bfcd, above the "
+                f"{HEAT_PERCENTILE:g}th percentile of the station's daily maxima "
+                f"({threshold:g} degC; local thresholds: Gasparrini et al. 2015, "
+                "doi:10.1016/S0140-6736(14)62114-0); MDD = (RR-1)/RR"
+            ),
+        }
+    )
+
+
+def write_risk_setup(out: Path, rng: np.random.Generator) -> None:
+    """risk.toml and the files it names besides the terrain (hand.tif is written with the
+    DEM): the weather series, the local heat curve, Ribera's curves and the scenario
+    tables."""
+    weather = make_weather_series(rng)
+    write_csv(weather, out / "commission/weather_station.csv")
+    threshold = heat_threshold(weather)
+    write_csv(heat_mortality_curve(threshold), out / "commission/heat_mortality.csv")
+    write_csv(ribera_curves(), out / "ribera/curvas_danos.csv")
+    hazard_changes, exposure_growth = scenario_tables()
+    write_csv(hazard_changes, out / "scenarios/rcp85_2050_hazard.csv")
+    write_csv(exposure_growth, out / "scenarios/rcp85_2050_exposure.csv")
+    (out / "risk.toml").write_text(risk_config(threshold), encoding="utf-8")
+
+
 # --------------------------------------------------------------------------------------
 # Writers: one per format. The suffix picks the driver, as the manifest's format guess.
 # --------------------------------------------------------------------------------------
@@ -1239,6 +1636,13 @@ OUTPUTS = [
     "commission/infrastructure.geojson",
     "commission/bridges.geojson",
     "commission/dem.tif",
+    "commission/hand.tif",
+    "commission/weather_station.csv",
+    "commission/heat_mortality.csv",
+    "ribera/curvas_danos.csv",
+    "scenarios/rcp85_2050_hazard.csv",
+    "scenarios/rcp85_2050_exposure.csv",
+    "risk.toml",
     "money/exchange_rates.csv",
     "money/price_indices.csv",
 ]
@@ -1495,6 +1899,9 @@ def write_commission(
         i.drop(columns="geometry"), i["geometry"], crs, out / "commission/infrastructure.geojson"
     )
     write_raster(dem, dem_transform, crs, out / "commission/dem.tif")
+    write_raster(
+        make_hand(dem, dem_transform, frame), dem_transform, crs, out / "commission/hand.tif"
+    )
 
 
 def write_money(out: Path) -> None:
@@ -1580,6 +1987,7 @@ def generate(seed: int, out: Path) -> dict[str, int]:
     write_ribera(out, frame, *per_party["ribera"], graphs["ribera"])
     write_commission(out, frame, bridges, infra, dem, dem_transform)
     write_money(out)
+    write_risk_setup(out, np.random.default_rng(seed + 1))  # its own stream: the rest is unchanged
     return counts
 
 

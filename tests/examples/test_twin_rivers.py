@@ -5,15 +5,39 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
+import rasterio
 import shapely
+from rasterio.features import rasterize
 
 from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
+from bordercompact.harmonize.vocab import shipped_vocabularies
+from bordercompact.risk.functions import shipped_impact_functions
+from bordercompact.risk.vulnerability import read_impact_functions_csv
 
 TWIN_RIVERS = Path(__file__).resolve().parents[2] / "examples" / "twin-rivers"
+RISK_FILES = [
+    "risk.toml",
+    "commission/hand.tif",
+    "commission/weather_station.csv",
+    "commission/heat_mortality.csv",
+    "ribera/curvas_danos.csv",
+    "scenarios/rcp85_2050_hazard.csv",
+    "scenarios/rcp85_2050_exposure.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def risk_config() -> dict[str, Any]:
+    with (TWIN_RIVERS / "risk.toml").open("rb") as handle:
+        return tomllib.load(handle)
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +131,11 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
         capture_output=True,
     )
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert generated
+    assert {Path(f) for f in RISK_FILES} <= set(generated)
     for relative in generated:
         committed = TWIN_RIVERS / relative
         assert committed.is_file(), relative
-        if relative.suffix in {".csv", ".geojson", ".tif"}:
+        if relative.suffix in {".csv", ".geojson", ".tif", ".toml"}:
             digest = [
                 hashlib.sha256(p.read_bytes()).hexdigest() for p in (committed, tmp_path / relative)
             ]
@@ -121,3 +145,158 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
                 expected = gpd.read_file(committed, layer=layer)
                 got = gpd.read_file(tmp_path / relative, layer=layer)
                 assert expected.equals(got), (relative, layer)
+
+
+# --------------------------------------------------------------------------------------
+# The risk set-up: risk.toml and the files it names (format: docs/risk-config.md)
+# --------------------------------------------------------------------------------------
+
+
+def flood_stage(hand_flood: dict[str, Any], return_period: float) -> float:
+    """Stage h_T of docs/risk-config.md: Gumbel discharge through the rating curve."""
+    q = hand_flood["gumbel_location_m3s"] - hand_flood["gumbel_scale_m3s"] * np.log(
+        -np.log(1 - 1 / return_period)
+    )
+    q_ref = hand_flood.get("reference_discharge_m3s", 0.0)
+    b = hand_flood["rating_exponent"]
+    return float(hand_flood["rating_coefficient"] * (q**b - q_ref**b))
+
+
+def test_hand_is_height_above_the_river_on_the_dem_grid() -> None:
+    with rasterio.open(TWIN_RIVERS / "commission/dem.tif") as dem_file:
+        dem, grid = dem_file.read(1), dem_file.profile
+    with rasterio.open(TWIN_RIVERS / "commission/hand.tif") as hand_file:
+        hand = hand_file.read(1)
+        assert (hand_file.crs, hand_file.transform) == (grid["crs"], grid["transform"])
+    assert hand.shape == dem.shape
+    assert hand.min() == 0.0
+    assert (hand <= dem - dem.min() + 1e-3).all()  # never above the terrain's relief
+    river = gpd.read_file(TWIN_RIVERS / "commission/river.geojson").to_crs(grid["crs"])
+    channel = river.loc[river.feature == "channel", "geometry"]
+    in_channel = rasterize(channel, out_shape=dem.shape, transform=grid["transform"]) == 1
+    assert in_channel.sum() > 500
+    assert (hand[in_channel] == 0).all()
+    assert np.median(hand[~in_channel]) > 10  # the upland stands well above the river
+
+
+def test_weather_series_is_forty_hot_semi_arid_years_with_a_few_gaps() -> None:
+    series = pd.read_csv(TWIN_RIVERS / "commission/weather_station.csv", parse_dates=["date"])
+    assert list(series.columns) == ["date", "tmax_c"]
+    assert (series.date.dt.year.min(), series.date.dt.year.max()) == (1985, 2024)
+    assert series.date.is_unique and series.date.diff().dropna().dt.days.eq(1).all()
+    assert 1 <= series.tmax_c.isna().sum() <= 30
+    tmax = series.set_index("date").tmax_c
+    assert tmax.dropna().between(-5, 48).all()
+    summer = tmax[tmax.index.month.isin([6, 7, 8])]
+    assert 36 < summer.mean() < 40
+    hot_days = tmax.gt(42).sum()
+    assert 0 < hot_days < 4 * 40  # a few a year at most
+    assert 80 < tmax.gt(35).sum() / 40 < 180  # days above the heat threshold per year
+
+
+def test_risk_toml_names_files_that_exist(risk_config: dict[str, Any]) -> None:
+    hazards = {h["id"]: h for h in risk_config["hazards"]}
+    assert set(hazards) == {"river-flood", "heat"}
+    named = [
+        hazards["river-flood"]["hand_flood"]["hand"],
+        hazards["heat"]["daily_series"]["path"],
+        hazards["heat"]["daily_series"]["terrain"],
+        *(m["functions"] for m in risk_config["methodologies"]),
+        *(s["hazard_changes"] for s in risk_config["scenarios"]),
+        *(s["exposure_growth"] for s in risk_config["scenarios"]),
+    ]
+    for relative in named:
+        assert (TWIN_RIVERS / relative).is_file(), relative
+    with (TWIN_RIVERS / "region.toml").open("rb") as handle:
+        region = tomllib.load(handle)
+    money = [e for e in risk_config["exposures"] if e["kind"] == "assets"]
+    assert {e["unit"] for e in money} == {region["region"]["currency"]}
+
+
+def test_every_occupancy_term_has_a_flood_function(risk_config: dict[str, Any]) -> None:
+    terms = set(shipped_vocabularies()["occupancy"].terms)
+    shipped = shipped_impact_functions()
+    (buildings,) = [e for e in risk_config["exposures"] if e["id"] == "buildings"]
+    (flood,) = buildings["impacts"]
+    assert set(flood["impact_functions"]) == terms
+    assert set(flood["impact_functions"].values()) == {102, 202, 302}
+    for impf_id in {*flood["impact_functions"].values(), flood["default_function"]}:
+        shipped.get("FL", impf_id)
+    (ribera,) = risk_config["methodologies"]
+    own = read_impact_functions_csv(TWIN_RIVERS / ribera["functions"])
+    (impacts,) = ribera["impacts"]
+    assert set(impacts["impact_functions"]) == terms
+    for impf_id in {*impacts["impact_functions"].values(), impacts["default_function"]}:
+        own.get("FL", impf_id)
+
+
+def test_ribera_curves_are_steeper_than_jrc_at_shallow_depth() -> None:
+    own = read_impact_functions_csv(TWIN_RIVERS / "ribera/curvas_danos.csv")
+    shipped = shipped_impact_functions()
+    shallow = np.array([0.25, 0.5, 1.0])
+    for own_id, jrc_id in ((1, 102), (2, 202), (3, 302)):
+        curve = own.get("FL", own_id)
+        assert curve.mdr(np.array([0.0]))[0] == 0.0
+        assert "icticia" in curve.source
+        assert (curve.mdr(shallow) > shipped.get("FL", jrc_id).mdr(shallow)).all()
+
+
+def test_heat_deaths_use_each_partys_daily_death_rate(risk_config: dict[str, Any]) -> None:
+    exposures = {e["id"]: e for e in risk_config["exposures"]}
+    rates = exposures["heat-deaths"]["value_factor_by_party"]
+    per_thousand_a_year = {party: rate * 365.25 * 1000 for party, rate in rates.items()}
+    assert per_thousand_a_year["riverton"] == pytest.approx(8.7, abs=0.05)
+    assert per_thousand_a_year["ribera"] == pytest.approx(5.9, abs=0.05)
+    assert exposures["residents"]["impacts"][0]["result"] == "affected"
+
+
+def test_scenario_files_have_the_columns_of_the_spec(risk_config: dict[str, Any]) -> None:
+    (scenario,) = risk_config["scenarios"]
+    changes = pd.read_csv(TWIN_RIVERS / scenario["hazard_changes"])
+    assert list(changes.columns) == [
+        "hazard",
+        "return_period",
+        "intensity_scale",
+        "intensity_shift",
+        "frequency_scale",
+    ]
+    assert set(changes.hazard) == {h["id"] for h in risk_config["hazards"]}
+    growth = pd.read_csv(TWIN_RIVERS / scenario["exposure_growth"])
+    assert list(growth.columns) == ["party", "exposure", "value_factor"]
+    assert set(growth.exposure) <= {e["id"] for e in risk_config["exposures"]}
+    assert set(growth.party) == {"riverton", "ribera"}
+    assert growth.value_factor.between(1.0, 1.5).all()
+
+
+def test_flood_stage_increase_is_a_15_to_20_percent_discharge_increase(
+    risk_config: dict[str, Any],
+) -> None:
+    hand_flood = risk_config["hazards"][0]["hand_flood"]
+    changes = pd.read_csv(TWIN_RIVERS / risk_config["scenarios"][0]["hazard_changes"])
+    flood = changes[changes.hazard == "river-flood"]
+    assert list(flood.return_period) == hand_flood["return_periods"]
+    assert flood.intensity_shift.is_monotonic_increasing
+    for period, shift in zip(flood.return_period, flood.intensity_shift, strict=True):
+        stage = flood_stage(hand_flood, period)
+        discharge_ratio = ((stage + shift) / stage) ** (1 / hand_flood["rating_exponent"])
+        assert 1.145 < discharge_ratio < 1.205, period
+
+
+def test_flood_reaches_a_few_percent_of_buildings_on_each_bank(
+    harmonized: Harmonization, risk_config: dict[str, Any]
+) -> None:
+    hand_flood = risk_config["hazards"][0]["hand_flood"]
+    assets = harmonized.layers["assets"]
+    with rasterio.open(TWIN_RIVERS / hand_flood["hand"]) as hand_file:
+        at = assets.geometry.to_crs(hand_file.crs)
+        hand = np.array([v[0] for v in hand_file.sample(zip(at.x, at.y, strict=True))])
+    assert (hand >= 0).all()
+
+    def flooded_share(party: str, period: float) -> float:
+        on_side = (assets.party == party).to_numpy()
+        return float((flood_stage(hand_flood, period) > hand[on_side]).mean())
+
+    for party in ("riverton", "ribera"):
+        assert flooded_share(party, 2) < 0.005  # the 2-year flood stays in its channel
+        assert 0.03 <= flooded_share(party, 100) <= 0.15
+        assert flooded_share(party, 500) > flooded_share(party, 100)
