@@ -354,7 +354,7 @@ def _risk(
     as_json: bool,
     quiet: bool,
 ) -> Path:
-    from bordercompact.risk.outputs import methodology_table, metrics_tree, risk_into
+    from bordercompact.risk.outputs import metrics_tree, risk_into
 
     with (
         _failing_cleanly(region_dir, out, "risk not computed", as_json, quiet),
@@ -377,33 +377,40 @@ def _risk(
     if quiet:
         return run_dir
     _show_risk(run)
-    differences = methodology_table(run)
-    if not differences.empty:
-        own = Table(
-            "scenario",
-            "methodology of",
-            "hazard × exposure",
-            "party",
-            "harmonized",
-            "own",
-            "own / harmonized",
-            title="methodology comparison: average annual impact",
-        )
-        for line in differences.to_dict("records"):
-            own.add_row(
-                line["scenario"],
-                line["methodology"],
-                f"{line['hazard']} × {line['exposure']}",
-                line["party"],
-                f"{line['aai_harmonized']:,.0f}",
-                f"{line['aai_own']:,.0f}",
-                f"{line['ratio']:.2f}",
-            )
-        console.print(own)
+    _show_methodologies(run)
     for note in run.notes:
         console.print(f"[yellow]{note}[/]", markup=True)
     console.print(f"risk results in [bold]{run_dir / 'risk'}[/] (summary.csv, metrics.json)")
     return run_dir
+
+
+def _show_methodologies(run: Any) -> None:
+    """One table per party's own methodology and risk line: each side's AAI both ways."""
+    from bordercompact.risk.outputs import methodology_table
+
+    table = methodology_table(run)
+    if table.empty:
+        return
+    for (methodology, hazard, exposure, unit), rows in table.groupby(
+        ["methodology", "hazard", "exposure", "unit"], sort=False
+    ):
+        shown = Table(
+            "party",
+            "scenario",
+            "harmonized",
+            f"{methodology}'s curves",
+            "ratio",
+            title=f"methodology comparison, {hazard} × {exposure} ({unit} per year)",
+        )
+        for row in rows.to_dict("records"):
+            shown.add_row(
+                row["party"],
+                row["scenario"],
+                _figure(row["aai_harmonized"]),
+                _figure(row["aai_own"]),
+                "" if row["ratio"] != row["ratio"] else f"{row['ratio']:.2f}",
+            )
+        console.print(shown)
 
 
 def _figure(value: float) -> str:
