@@ -302,3 +302,43 @@ def test_a_broken_risk_toml_writes_nothing(risk_region: Path, tmp_path: Path) ->
     with pytest.raises(InvalidRegionError):
         risk_into(risk_region, tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def insure(root: Path, terms: str) -> None:
+    toml = (root / "risk.toml").read_text(encoding="utf-8")
+    (root / "risk.toml").write_text(
+        toml.replace(
+            'value = "value"\nunit = "USD"\n', f'value = "value"\nunit = "USD"\n{terms}\n'
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_full_cover_without_deductible_insures_the_whole_impact(risk_region: Path) -> None:
+    insure(risk_region, "deductible_share = 0.0\ncover_share = 1.0")
+    run = compute(risk_region, scenarios=[])
+    figures = summary_table(run).query("exposure == 'buildings'").set_index("party")
+    np.testing.assert_allclose(figures["aai_insured"], figures["aai"], rtol=1e-12)
+
+
+def test_a_deductible_of_the_whole_value_leaves_nothing_insured(risk_region: Path) -> None:
+    # insured = min(max(impact - D * PAA, 0), C) with PAA = 1 and impact <= value = D
+    insure(risk_region, "deductible_share = 1.0")
+    run = compute(risk_region, scenarios=[])
+    flood = summary_table(run).query("exposure == 'buildings'").set_index("party")
+    assert (flood["aai_insured"] == 0).all()
+    assert flood.loc["total", "aai"] > 0
+    metrics = metrics_tree(run)["scenarios"]["present"]["river-flood__buildings"]
+    assert metrics["aai_insured_agg"] == 0
+    assert set(metrics["aai_insured_by_party"]) == {"north", "south", "authority"}
+
+
+def test_a_partial_cover_insures_part_of_each_party_s_impact(risk_region: Path) -> None:
+    insure(risk_region, "deductible_share = 0.01\ncover_share = 0.05")
+    run = compute(risk_region, scenarios=[])
+    flood = summary_table(run).query("exposure == 'buildings'").set_index("party")
+    for party in ("north", "south"):
+        assert 0 < flood.loc[party, "aai_insured"] < flood.loc[party, "aai"]
+    assert flood.loc["total", "aai_insured"] == pytest.approx(
+        flood.loc[["north", "south", "authority"], "aai_insured"].sum(), rel=1e-12
+    )

@@ -25,6 +25,7 @@ PRESENT = "present"
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
@@ -164,7 +165,13 @@ class ExposureSpec(_Strict):
     value_factor_by_party: dict[str, NonNegative] = {}
     synthetic: str = ""
     name: dict[str, str] = {}
+    deductible_share: Share | None = None
+    cover_share: Share | None = None
     impacts: list[ImpactSpec] = Field(min_length=1)
+
+    @property
+    def insured(self) -> bool:
+        return self.deductible_share is not None or self.cover_share is not None
 
 
 class MethodologyImpact(FunctionChoice):

@@ -23,6 +23,7 @@ from bordercompact.region.workspace import (
 )
 from bordercompact.risk.config import input_files, load_risk_config
 from bordercompact.risk.hazard_io import write_hazard_parquet
+from bordercompact.risk.metrics import expected_annual_impact
 from bordercompact.risk.pipeline import HARMONIZED, Progress, RiskLine, RiskRun, run_risk
 
 TOTAL = "total"
@@ -32,14 +33,24 @@ def line_figures(
     line: RiskLine, parties: list[str], return_periods: tuple[float, ...]
 ) -> dict[str, dict[str, float]]:
     """Per party (every party of the region, zero where it has no asset) and in total:
-    the average annual impact ``aai`` and the impact at each return period ``rp_<T>``."""
-    by_party = line.impact.aai_by_party()
-    at_rp = line.impact.return_period_impacts(return_periods)
+    the average annual impact ``aai``, the impact at each return period ``rp_<T>`` and,
+    for an insured exposure, the insured part of the AAI ``aai_insured``."""
+    impact = line.impact
+    by_party = impact.aai_by_party()
+    at_rp = impact.return_period_impacts(return_periods)
+    insured = (
+        None
+        if impact.insured_at_event_by_party is None
+        else expected_annual_impact(impact.insured_at_event_by_party, impact.frequency)
+    )
     figures = {}
     for party in [TOTAL, *parties]:
-        aai = line.impact.aai_agg if party == TOTAL else by_party.get(party, 0.0)
+        aai = impact.aai_agg if party == TOTAL else by_party.get(party, 0.0)
         rp = at_rp.get(party, {})
         figures[party] = {"aai": aai} | {f"rp_{t:g}": rp.get(f"{t:g}", 0.0) for t in return_periods}
+        if insured is not None:
+            mine = [i for i, p in enumerate(impact.parties) if party in (TOTAL, p)]
+            figures[party]["aai_insured"] = float(insured[mine].sum())
     return figures
 
 
@@ -117,6 +128,14 @@ def metrics_tree(run: RiskRun) -> dict[str, Any]:
         if line.methodology != HARMONIZED:
             continue
         figures = line_figures(line, parties, periods)
+        insured = (
+            {
+                "aai_insured_agg": figures[TOTAL]["aai_insured"],
+                "aai_insured_by_party": {p: figures[p]["aai_insured"] for p in parties},
+            }
+            if "aai_insured" in figures[TOTAL]
+            else {}
+        )
         scenarios[line.scenario][line.key] = {
             "hazard": line.hazard,
             "exposure": line.exposure,
@@ -124,6 +143,7 @@ def metrics_tree(run: RiskRun) -> dict[str, Any]:
             "unit": line.unit,
             "aai_agg": figures[TOTAL]["aai"],
             "aai_by_party": {p: figures[p]["aai"] for p in parties},
+            **insured,
             "rp_losses": {
                 party: {f"{t:g}": values[f"rp_{t:g}"] for t in periods}
                 for party, values in figures.items()

@@ -174,13 +174,16 @@ def run_risk(
                             f"{scenario}: {impact.hazard} × {exposure.id} ({methodology})",
                         )
                     impf_id = function_ids(choice, layer, spec_where(exposure.id, methodology))
+                    value = layer.value * factor
                     exposures = Exposures(
                         asset_id=layer.feature_id,
                         lat=layer.lat,
                         lon=layer.lon,
-                        value=layer.value * factor,
+                        value=value,
                         impf_id=impf_id,
                         party=layer.party,
+                        deductible=_share(value, exposure.deductible_share),
+                        cover=_share(value, exposure.cover_share),
                     )
                     if key not in assignments:
                         assignments[key] = _assign(exposures, hazard, config)
@@ -214,6 +217,11 @@ def run_risk(
     if progress:
         progress(steps, steps, "risk computed")
     return run
+
+
+def _share(value: np.ndarray, share: float | None) -> np.ndarray | None:
+    """An insurance term as a share of each asset's value (None: no such term)."""
+    return None if share is None else value * share
 
 
 def spec_where(exposure_id: str, methodology: str) -> str:
