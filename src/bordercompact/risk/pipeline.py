@@ -22,6 +22,7 @@ from bordercompact.risk.config import (
     ExposureSpec,
     FunctionChoice,
     HazardSpec,
+    ImpactSpec,
     RiskConfig,
     Scenario,
 )
@@ -157,45 +158,34 @@ def run_risk(
             factor = np.array([growth.get((p, exposure.id), 1.0) for p in layer.party])
             for impact in exposure.impacts:
                 hazard = run.hazards[(scenario, impact.hazard)]
-                key = (impact.hazard, exposure.id)
-                methods: list[tuple[str, ImpactFuncSet, FunctionChoice]] = [
-                    (HARMONIZED, harmonized, impact)
-                ] + [
-                    (m.party, own[m.party], choice)
-                    for m in config.methodologies
-                    for choice in m.impacts
-                    if choice.exposure == exposure.id and choice.hazard == impact.hazard
-                ]
-                for methodology, functions, choice in methods:
+                for methodology, functions, choice in _methods(
+                    config, exposure.id, impact, harmonized, own
+                ):
                     if progress:
                         progress(
                             done,
                             steps,
                             f"{scenario}: {impact.hazard} × {exposure.id} ({methodology})",
                         )
-                    impf_id = function_ids(choice, layer, spec_where(exposure.id, methodology))
-                    value = layer.value * factor
                     exposures = Exposures(
                         asset_id=layer.feature_id,
                         lat=layer.lat,
                         lon=layer.lon,
-                        value=value,
-                        impf_id=impf_id,
+                        value=layer.value * factor,
+                        impf_id=function_ids(choice, layer, spec_where(exposure.id, methodology)),
                         party=layer.party,
-                        deductible=_share(value, exposure.deductible_share),
-                        cover=_share(value, exposure.cover_share),
+                        deductible=_share(layer.value * factor, exposure.deductible_share),
+                        cover=_share(layer.value * factor, exposure.cover_share),
                     )
+                    key = (impact.hazard, exposure.id)
                     if key not in assignments:
                         assignments[key] = _assign(exposures, hazard, config)
-                    assignment = assignments[key]
-                    used = functions
-                    if impact.result == "affected":
-                        used = ImpactFuncSet(
-                            affected_function(functions.get(hazard.haz_type, int(i)))
-                            for i in np.unique(impf_id)
-                        )
                     result = compute_impact(
-                        hazard, exposures, used, assignment.centroid, client=client
+                        hazard,
+                        exposures,
+                        _counted(functions, hazard.haz_type, exposures.impf_id, impact.result),
+                        assignments[key].centroid,
+                        client=client,
                     )
                     run.lines.append(
                         RiskLine(
@@ -209,7 +199,7 @@ def run_risk(
                             impact=result,
                             assets=layer,
                             value=exposures.value,
-                            assets_beyond=assignment.beyond,
+                            assets_beyond=assignments[key].beyond,
                             event_name=hazard.event_name,
                         )
                     )
@@ -217,6 +207,33 @@ def run_risk(
     if progress:
         progress(steps, steps, "risk computed")
     return run
+
+
+def _methods(
+    config: RiskConfig,
+    exposure_id: str,
+    impact: ImpactSpec,
+    harmonized: ImpactFuncSet,
+    own: dict[str, ImpactFuncSet],
+) -> list[tuple[str, ImpactFuncSet, FunctionChoice]]:
+    """The ways one risk line is computed: harmonized, then each party's own."""
+    return [(HARMONIZED, harmonized, impact)] + [
+        (m.party, own[m.party], choice)
+        for m in config.methodologies
+        for choice in m.impacts
+        if choice.exposure == exposure_id and choice.hazard == impact.hazard
+    ]
+
+
+def _counted(
+    functions: ImpactFuncSet, haz_type: str, impf_id: np.ndarray, result: str
+) -> ImpactFuncSet:
+    """The functions as used: themselves for impacts, their steps for affected counts."""
+    if result != "affected":
+        return functions
+    return ImpactFuncSet(
+        affected_function(functions.get(haz_type, int(i))) for i in np.unique(impf_id)
+    )
 
 
 def _share(value: np.ndarray, share: float | None) -> np.ndarray | None:
