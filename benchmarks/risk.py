@@ -12,7 +12,8 @@ centr_FL and party, so that CLIMADA uses the same centroids without re-assigning
 
 Each side runs in a fresh process, several times, and loads the inputs untimed. Printed are
 the median time of the impact computation alone (``compute_impact``; ``ImpactCalc(...)
-.impact(assign_centroids=False, save_mat=False)``), the memory the computation needs beyond
+.impact(assign_centroids=False, save_mat=False)``), the CPU time of all its threads over
+that time (how many cores were kept busy), the memory the computation needs beyond
 the loaded inputs (peak resident set size during the call, reset through
 /proc/self/clear_refs before it, minus the resident set size before it) and the process's
 peak (ru_maxrss, loading included). With CLIMADA, also the ratios and the largest relative
@@ -182,11 +183,12 @@ def measure_ours(case: Path, chunk_nnz: int | None, check: bool) -> dict[str, An
     )
     chunk_nnz = chunk_nnz or DEFAULT_CHUNK_NNZ
     before = memory_before_call()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = compute_impact(hazard, exposures, functions, centroid, chunk_nnz=chunk_nnz)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     record = memory_after_call(before) | {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "version": f"numpy {np.__version__}, scipy {scipy.__version__}, chunk_nnz {chunk_nnz:,}",
     }
     if check:
@@ -245,11 +247,12 @@ def measure_climada(case: Path, check: bool) -> dict[str, Any]:
         ]
     )
     before = memory_before_call()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     impact = ImpactCalc(exposures, impfset, hazard).impact(assign_centroids=False, save_mat=False)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     record = memory_after_call(before) | {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "version": f"CLIMADA {importlib.metadata.version('climada')}, numpy {np.__version__}, "
         f"scipy {scipy.__version__}",
         "note": note,
@@ -326,16 +329,25 @@ def climada_version(python: str | None) -> tuple[str | None, str]:
 
 
 def median_figures(runs: list[dict[str, Any]]) -> dict[str, float]:
-    keys = ("seconds", "extra_peak_mib", "rss_before_mib", "rss_after_mib", "process_peak_mib")
+    keys = (
+        "seconds",
+        "cpu_seconds",
+        "extra_peak_mib",
+        "rss_before_mib",
+        "rss_after_mib",
+        "process_peak_mib",
+    )
     return {k: statistics.median(r[k] for r in runs) for k in keys}
 
 
 def figures_line(name: str, figures: dict[str, float], sizes: dict[str, float]) -> str:
     retained = figures["rss_after_mib"] - figures["rss_before_mib"]
     throughput = sizes["nnz"] / figures["seconds"] / 1e6
+    cores = figures["cpu_seconds"] / figures["seconds"]
     return (
         f"  {name:<29} {figures['seconds']:6.2f} s ({throughput:5.1f} M "
-        f"intensities/s); extra memory {figures['extra_peak_mib']:6,.0f} MiB "
+        f"intensities/s; CPU {figures['cpu_seconds']:5.2f} s, {cores:.1f} cores busy); "
+        f"extra memory {figures['extra_peak_mib']:6,.0f} MiB "
         f"({figures['extra_peak_mib'] / sizes['matrix_mib']:.2f}× the matrix), retained "
         f"{retained:4,.0f} MiB; inputs {figures['rss_before_mib']:6,.0f} MiB; process peak "
         f"{figures['process_peak_mib']:6,.0f} MiB"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from bordercompact.risk.engine import compute_impact, event_chunks
+from bordercompact.risk.engine import MDR_BLOCK, compute_impact, event_chunks
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
 from bordercompact.risk.hazard import Centroids, Hazard
 from bordercompact.risk.vulnerability import ImpactFunc, ImpactFuncSet, ImpactFunctionError
@@ -77,6 +77,20 @@ def test_assets_without_a_centroid_have_no_impact() -> None:
     result = compute_impact(HAZARD, ASSETS, FUNCTIONS, centroid)
     assert result.eai_exp[1] == 0.0
     np.testing.assert_allclose(result.at_event_by_party[:, 1], [0.0, 0.0])
+
+
+def test_no_asset_with_a_centroid_gives_zero_impacts_and_no_progress() -> None:
+    calls: list[tuple[int, int]] = []
+    result = compute_impact(
+        HAZARD,
+        ASSETS,
+        FUNCTIONS,
+        np.full(4, NO_CENTROID),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    np.testing.assert_array_equal(result.at_event_by_party, np.zeros((2, 2)))
+    np.testing.assert_array_equal(result.eai_exp, np.zeros(4))
+    assert calls == []
 
 
 def test_chunks_of_one_event_give_the_same_numbers() -> None:
@@ -171,3 +185,79 @@ def test_insured_impact_without_deductible_or_cover_limit_equals_gross_with_frac
     result = compute_impact(hazard, assets, FUNCTIONS, CENTROID)
     np.testing.assert_allclose(result.insured_at_event_by_party, result.at_event_by_party)
     np.testing.assert_allclose(result.insured_eai_exp, result.eai_exp)
+
+
+def test_progress_is_reported_after_each_chunk_in_event_order() -> None:
+    calls: list[tuple[int, int]] = []
+    compute_impact(
+        HAZARD,
+        ASSETS,
+        FUNCTIONS,
+        CENTROID,
+        chunk_nnz=1,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 2), (2, 2)]
+
+
+def test_chunks_of_one_event_give_the_same_insured_numbers() -> None:
+    assets = _exposures(
+        [100, 200, 50, 1000],
+        [1, 1, 2, 1],
+        ["north", "south", "north", "south"],
+        deductible=np.array([10.0, 0.0, 20.0, 0.0]),
+        cover=np.array([100.0, 150.0, 50.0, 1000.0]),
+    )
+    whole = compute_impact(HAZARD, assets, FUNCTIONS, CENTROID)
+    chunked = compute_impact(HAZARD, assets, FUNCTIONS, CENTROID, chunk_nnz=1)
+    assert chunked.insured_at_event_by_party is not None
+    assert chunked.insured_eai_exp is not None
+    np.testing.assert_allclose(chunked.insured_at_event_by_party, [[45.0, 150.0], [0.0, 50.0]])
+    np.testing.assert_allclose(chunked.insured_eai_exp, [4.0, 16.0, 0.5, 0.0])
+    np.testing.assert_array_equal(chunked.insured_eai_exp, whole.insured_eai_exp)
+
+
+def test_matches_the_definition_with_dry_centroids_fraction_and_many_blocks() -> None:
+    """impact[e, a] = value[a] · MDR_f(I[e, c]) · fraction[e, c], summed by party and
+    weighted by frequency, computed densely, against the engine on more stored intensities
+    than one damage-ratio block, on centroids of which only some carry assets."""
+    rng = np.random.default_rng(11)
+    n_events, n_centroids, n_assets = 60, 4000, 900
+    intensity = sp.random(n_events, n_centroids, density=0.4, format="csr", random_state=rng)
+    intensity.data *= 3.0
+    assert intensity.nnz > MDR_BLOCK
+    fraction = intensity.copy()
+    fraction.data = rng.uniform(0.1, 1.0, fraction.nnz)
+    hazard = Hazard(
+        "FL",
+        "m",
+        Centroids(np.arange(n_centroids), np.zeros(n_centroids), np.zeros(n_centroids)),
+        np.arange(1, n_events + 1),
+        rng.uniform(0.001, 0.1, n_events),
+        intensity,
+        fraction=fraction,
+    )
+    centroid = rng.integers(0, n_centroids // 3, n_assets)  # two thirds of them dry of assets
+    assets = _exposures(
+        list(rng.uniform(1e3, 1e6, n_assets)),
+        list(rng.integers(1, 3, n_assets)),
+        list(rng.choice(["north", "south", "west"], n_assets)),
+    )
+    result = compute_impact(hazard, assets, FUNCTIONS, centroid, chunk_nnz=40_000)
+
+    dense_intensity = intensity.toarray()[:, centroid]
+    ratio = np.where(
+        assets.impf_id == 1,
+        LINEAR.mdr(dense_intensity.ravel()).reshape(dense_intensity.shape),
+        HALF.mdr(dense_intensity.ravel()).reshape(dense_intensity.shape),
+    )
+    impact = assets.value * ratio * fraction.toarray()[:, centroid]  # events × assets
+    expected = np.stack([impact[:, assets.party == p].sum(axis=1) for p in result.parties], 1)
+    np.testing.assert_allclose(result.at_event_by_party, expected, rtol=1e-12)
+    np.testing.assert_allclose(result.eai_exp, hazard.frequency @ impact, rtol=1e-12)
+
+
+def test_a_hazard_of_few_intensities_is_still_cut_into_chunks_for_every_core() -> None:
+    calls: list[tuple[int, int]] = []
+    compute_impact(HAZARD, ASSETS, FUNCTIONS, CENTROID, progress=lambda *done: calls.append(done))
+    assert calls == [(1, 2), (2, 2)]  # 3 stored intensities: chunks of ⌈3 / MIN_CHUNKS⌉
