@@ -11,7 +11,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from bordercompact import __version__
@@ -71,6 +78,7 @@ def _progress(enabled: bool, what: str) -> Iterator[ProgressCallback | None]:
         MofNCompleteColumn(),
         TextColumn("{task.fields[step]}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=errors,
         transient=True,
     ) as bar:
@@ -259,7 +267,10 @@ def impact(
     started = utc_now()
     try:
         check_run_dir_target(out, overwrite=overwrite)
-        with _dask_client(workers, scheduler) as client:
+        with (
+            _dask_client(workers, scheduler) as client,
+            _progress(not (quiet or as_json), "impacts") as progress,
+        ):
             run = run_plain_impact(
                 centroids,
                 events,
@@ -269,6 +280,11 @@ def impact(
                 haz_type=haz_type,
                 max_distance_m=max_distance_km * 1000,
                 client=client,
+                progress=(
+                    None
+                    if progress is None
+                    else lambda done, total: progress(done, total, "events")
+                ),
             )
         with atomic_run_dir(out, overwrite=overwrite) as staging:
             written = write_impact_tables(run.result, run.exposures, staging)

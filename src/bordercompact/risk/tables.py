@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bordercompact.risk.engine import ImpactResult, compute_impact
+from bordercompact.risk.engine import ImpactResult, Progress, compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, ExposureError, Exposures, assign_centroids
 from bordercompact.risk.hazard import Centroids
 from bordercompact.risk.hazard_io import read_hazard_tables
@@ -159,11 +159,13 @@ def run_plain_impact(
     haz_type: str | None = None,
     max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
     client: Any = None,
+    progress: Progress | None = None,
 ) -> PlainImpact:
     """``bordercompact impact``: the engine on plain tables (formats in docs/risk-formats.md).
 
     The hazard type is the one of the impact function table when it holds one only.
     Assets without a ``centroid_id`` go to the nearest centroid within ``max_distance_m``.
+    ``progress(done_events, total_events)`` is called after each chunk of events.
     """
     function_set = read_impact_functions_csv(functions)
     kinds = sorted({f.haz_type for f in function_set})
@@ -180,5 +182,7 @@ def run_plain_impact(
     if centroid is None:
         assignment = assign_centroids(table.exposures, hazard.centroids, max_distance_m)
         centroid, beyond = assignment.centroid, assignment.beyond
-    result = compute_impact(hazard, table.exposures, function_set, centroid, client=client)
+    result = compute_impact(
+        hazard, table.exposures, function_set, centroid, client=client, progress=progress
+    )
     return PlainImpact(result, table.exposures, beyond)
