@@ -14,9 +14,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, Polygon
+
+from tests.rasters import write_geotiff
 
 ANALYSIS_CRS = "EPSG:32614"
 US_CRS = "EPSG:2279"  # NAD83 / Texas South (ftUS)
@@ -298,19 +299,13 @@ def write_mini_region(root: Path) -> Path:
     ).to_crs(US_CRS).to_file(root / "north/roads.gpkg", layer="roads")
 
     elevation = np.linspace(100, 140, 60 * 60, dtype="float32").reshape(60, 60)
-    with rasterio.open(
+    write_geotiff(
         root / "authority/dem.tif",
-        "w",
-        driver="GTiff",
-        height=60,
-        width=60,
-        count=1,
-        dtype="float32",
-        crs=ANALYSIS_CRS,
-        transform=from_origin(BORDER_X - 3000, Y1, 100, 100),
+        elevation,
+        from_origin(BORDER_X - 3000, Y1, 100, 100),
+        ANALYSIS_CRS,
         nodata=-9999.0,
-    ) as raster:
-        raster.write(elevation, 1)
+    )
     return root
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import rasterio
 from pyproj import CRS
 from rasterio.transform import from_origin
 
@@ -19,6 +18,7 @@ from bordercompact.risk.flood import (
     read_hand,
 )
 from bordercompact.risk.hazard import Hazard, HazardError, RasterGrid
+from tests.rasters import write_geotiff
 
 NODATA = -9999.0
 # 2 rows × 3 columns of 100 m cells in UTM 14N; one cell without data
@@ -27,20 +27,7 @@ TRANSFORM = from_origin(500_000, 3_046_000, 100, 100)
 
 
 def write_hand(path: Path, cells: np.ndarray = HAND) -> Path:
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=cells.shape[0],
-        width=cells.shape[1],
-        count=1,
-        dtype="float32",
-        crs="EPSG:32614",
-        transform=TRANSFORM,
-        nodata=NODATA,
-    ) as raster:
-        raster.write(cells, 1)
-    return path
+    return write_geotiff(path, cells, TRANSFORM, nodata=NODATA)
 
 
 def test_the_100_year_gumbel_discharge_by_hand() -> None:
@@ -125,11 +112,7 @@ def test_negative_hand_cells_are_taken_at_the_drainage_level_and_counted(
 
 
 def test_a_hand_raster_without_crs_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "hand.tif"
-    with rasterio.open(
-        path, "w", driver="GTiff", height=1, width=1, count=1, dtype="float32", transform=TRANSFORM
-    ) as raster:
-        raster.write(np.zeros((1, 1), dtype="float32"), 1)
+    path = write_geotiff(tmp_path / "hand.tif", np.zeros((1, 1)), TRANSFORM, crs=None)
     with pytest.raises(HazardError, match="no coordinate reference system"):
         read_hand(path)
 

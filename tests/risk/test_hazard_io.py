@@ -14,7 +14,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import rasterio
 import scipy.sparse as sp
 from pyproj import CRS, Transformer
 from rasterio.transform import from_origin
@@ -31,6 +30,7 @@ from bordercompact.risk.hazard_io import (
     write_climada_hdf5,
     write_hazard_parquet,
 )
+from tests.rasters import write_geotiff
 
 CENTROIDS_CSV = "centroid_id,lat,lon\n10,47.5,7.5\n20,47.6,7.6\n30,47.7,7.7\n"
 EVENTS_CSV = "event_id,frequency,event_name\n1,0.1,small\n2,0.01,big\n"
@@ -559,21 +559,7 @@ def test_bad_climada_hdf5_names_file_dataset_and_event(
 def geotiff(
     path: Path, values: list[list[float]], crs: str, transform: object, nodata: float
 ) -> Path:
-    array = np.array(values, dtype=np.float32)
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=array.shape[1],
-        height=array.shape[0],
-        count=1,
-        dtype="float32",
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-    ) as raster:
-        raster.write(array, 1)
-    return path
+    return write_geotiff(path, values, transform, crs, nodata)
 
 
 GRID = from_origin(7.0, 48.0, 0.5, 0.25)  # west, north, cell width, cell height (degrees)

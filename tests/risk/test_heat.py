@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from affine import Affine
 from pyproj import CRS
 from rasterio.transform import from_origin
@@ -21,6 +20,7 @@ from bordercompact.risk.heat import (
     read_daily_series,
     years_of_record,
 )
+from tests.rasters import write_geotiff
 
 NODATA = -9999.0
 # three cells in a row: at the station's 300 m, 500 m higher, and without elevation
@@ -126,20 +126,7 @@ def test_the_lapse_rate_gives_days_by_points() -> None:
 
 
 def write_terrain(path: Path, cells: np.ndarray, transform: Affine) -> Path:
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=cells.shape[0],
-        width=cells.shape[1],
-        count=1,
-        dtype="float32",
-        crs="EPSG:32614",
-        transform=transform,
-        nodata=NODATA,
-    ) as raster:
-        raster.write(cells.astype("float32"), 1)
-    return path
+    return write_geotiff(path, cells, transform, nodata=NODATA)
 
 
 def test_block_means_of_a_4_by_4_terrain_by_hand(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from rasterio.transform import from_origin
 
 from bordercompact.harmonize.pipeline import harmonize_region
@@ -26,7 +25,8 @@ from bordercompact.risk.outputs import (
     summary_table,
 )
 from bordercompact.risk.pipeline import HARMONIZED, RiskInputError, run_risk
-from tests.mini_region import ANALYSIS_CRS, BORDER_X, Y1
+from tests.mini_region import BORDER_X, Y1
+from tests.rasters import write_geotiff
 
 PERIODS = [2, 10, 50, 100, 500]
 
@@ -110,18 +110,7 @@ def write_risk_inputs(root: Path, hazard_rows: str, growth_rows: str) -> None:
     west = BORDER_X - 3000
     x = west + (np.arange(width) + 0.5) * cell
     hand = np.tile(hand_at(x), (height, 1)).astype("float32")
-    with rasterio.open(
-        root / "authority/hand.tif",
-        "w",
-        driver="GTiff",
-        height=height,
-        width=width,
-        count=1,
-        dtype="float32",
-        crs=ANALYSIS_CRS,
-        transform=from_origin(west, Y1, cell, cell),
-    ) as raster:
-        raster.write(hand, 1)
+    write_geotiff(root / "authority/hand.tif", hand, from_origin(west, Y1, cell, cell))
     days = pd.date_range("2001-01-01", "2010-12-31")
     tmax = 25 + 8 * np.sin((days.day_of_year.to_numpy() - 110) / 365.25 * 2 * np.pi)
     pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "tmax": tmax.round(2)}).to_csv(
