@@ -59,6 +59,7 @@ from scipy.signal import lfilter
 from shapely.geometry import LineString, Polygon
 
 from bordercompact.harmonize.vocab import shipped_vocabularies
+from bordercompact.risk.flood import gumbel_discharge, rating_stage
 from bordercompact.risk.functions import heat_attributable_fraction
 
 DEFAULT_SEED = 20261127
@@ -1230,7 +1231,7 @@ MONTHLY_TMAX_SD_C = (4.8, 4.6, 4.2, 3.4, 2.2, 1.6, 1.3, 1.3, 2.0, 3.2, 4.4, 4.8)
 TMAX_PERSISTENCE = 0.7  # lag-1 autocorrelation of the daily anomalies
 TMAX_TREND_C_PER_YEAR = 0.025  # warming over the record, centred on its middle
 # Heat mortality: the log-linear slope of Baccini et al. (2008) (+3.12 % deaths per degC,
-# shipped HW 1) above a local threshold, the 97.5th percentile of the station's daily
+# shipped HW 1) above a local threshold, the 90th percentile of the station's daily
 # maxima. The shipped curve starts at 29.4 degC, fitted on apparent temperature in
 # European cities; a population used to 38 degC summers dies of heat only on its own
 # hottest days (minimum-mortality temperatures sit high in each city's own distribution:
@@ -1292,24 +1293,15 @@ EXPOSURE_GROWTH = {
 }
 
 
-def flood_discharge(return_period: np.ndarray) -> np.ndarray:
-    """T-year annual-maximum discharge (m3/s), Gumbel: Q_T = mu - beta ln(-ln(1 - 1/T))."""
-    t = np.asarray(return_period, dtype=float)
-    return GUMBEL_LOCATION_M3S - GUMBEL_SCALE_M3S * np.log(-np.log(1.0 - 1.0 / t))
-
-
-def flood_stage(discharge: np.ndarray) -> np.ndarray:
-    """Stage (m above the channel bed, the drainage level of hand.tif): h = a Q^b."""
-    return RATING_COEFFICIENT * np.asarray(discharge, dtype=float) ** RATING_EXPONENT
-
-
 def flood_stage_increase() -> np.ndarray:
     """Stage increase (m) per flood return period that the scenario's discharge increase
     gives through the rating curve: h(Q_T (1 + r_T)) - h(Q_T)."""
     t = np.array(FLOOD_RETURN_PERIODS, dtype=float)
     r = np.interp(np.log(t), np.log(t[[0, -1]]), DISCHARGE_INCREASE)
-    q = flood_discharge(t)
-    return flood_stage(q * (1.0 + r)) - flood_stage(q)
+    q = gumbel_discharge(t, GUMBEL_LOCATION_M3S, GUMBEL_SCALE_M3S)
+    return rating_stage(q * (1.0 + r), RATING_COEFFICIENT, RATING_EXPONENT) - rating_stage(
+        q, RATING_COEFFICIENT, RATING_EXPONENT
+    )
 
 
 def make_weather_series(rng: np.random.Generator) -> pd.DataFrame:
@@ -1404,9 +1396,8 @@ def risk_config(heat_threshold_c: float) -> str:
 
 [settings]
 return_periods = [10, 50, 100, 250]
-# heat centroids are blocks of {HEAT_BLOCK} x {HEAT_BLOCK} DEM cells (about 490 m x 550 m),
-# flood centroids the 45 m cells of hand.tif
-max_distance_km = 1.0
+# both hazards are rasters (heat: blocks of {HEAT_BLOCK} x {HEAT_BLOCK} DEM cells, about
+# 490 m x 550 m; flood: the 45 m cells of hand.tif): every asset takes the cell it stands in
 # HW {HEAT_FUNCTION_ID}: heat mortality above the local threshold (README)
 functions = "commission/heat_mortality.csv"
 

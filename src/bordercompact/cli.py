@@ -124,9 +124,16 @@ def validate(region_dir: RegionDir, as_json: JsonFlag = False, quiet: QuietFlag 
 
 @contextmanager
 def _failing_cleanly(
-    region_dir: Path, out: Path, what: str, as_json: bool, quiet: bool
+    region_dir: Path,
+    out: Path,
+    what: str,
+    as_json: bool,
+    quiet: bool,
+    expected: tuple[type[Exception], ...] = (),
 ) -> Iterator[None]:
-    """Turn a failed region command into its report and exit code 1 (nothing is written)."""
+    """Turn a failed region command into its report and exit code 1 (nothing is written):
+    the region's problems, or one of the ``expected`` input errors, which name their
+    culprit. Other exceptions are bugs and keep their traceback."""
     try:
         yield
     except InvalidRegionError as exc:
@@ -139,7 +146,7 @@ def _failing_cleanly(
                 f"nothing was written to {out}"
             )
         raise typer.Exit(1) from None
-    except (ValueError, RunDirExistsError, OSError) as exc:
+    except (RunDirExistsError, *expected) as exc:  # type: ignore[misc]
         if as_json:
             console.print_json(json.dumps({"ok": False, "run_dir": str(out), "error": str(exc)}))
         else:
@@ -371,9 +378,10 @@ def _risk(
     quiet: bool,
 ) -> Path:
     from bordercompact.risk.outputs import metrics_tree, risk_into
+    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
 
     with (
-        _failing_cleanly(region_dir, out, "risk not computed", as_json, quiet),
+        _failing_cleanly(region_dir, out, "risk not computed", as_json, quiet, RISK_INPUT_ERRORS),
         _progress(not (quiet or as_json), "risk") as progress,
         _dask_client(workers, scheduler) as client,
     ):
@@ -430,8 +438,15 @@ def _show_methodologies(run: Any) -> None:
 
 
 def _figure(value: float) -> str:
-    """A figure to read: thousands separated, small ones (deaths, ratios) with 3 digits."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    """A figure to read in a narrow terminal: millions and billions as "44.1 M" and
+    "2.85 bn", hundreds to millions with thousands separated, small ones (deaths, ratios)
+    with 3 significant digits."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f} bn"
+    if size >= 1e6:
+        return f"{value / 1e6:,.1f} M"
+    return f"{value:,.0f}" if size >= 100 else f"{value:.3g}"
 
 
 def _show_risk(run: Any) -> None:
@@ -451,9 +466,10 @@ def _show_risk(run: Any) -> None:
             "scenario",
             "per year (AAI)",
             *(c.removeprefix("rp_") + " y" for c in periods),
-            title=f"{hazard} × {exposure}"
-            + ("" if result == "impact" else f", {result}")
-            + f" ({money})",
+            title=f"{hazard} × {exposure} ({money})"
+            if result == "impact"
+            else f"{hazard} × {exposure}, {unit} affected (per event; per year: "
+            f"{unit} × events, e.g. person-days)",
         )
         order = {p: i for i, p in enumerate(["total", *(p.id for p in run.region.parties)])}
         for row in sorted(rows.to_dict("records"), key=lambda r: order[r["party"]]):

@@ -400,3 +400,20 @@ def test_input_files_name_the_three_tables_of_a_tables_hazard(mini_region: Path)
     region = load_region(mini_region)
     files = input_files(region, load_risk_config(region))
     assert {mini_region / "heat" / n for n in ("c.csv", "e.csv", "i.csv")} <= set(files)
+
+
+def test_a_flood_return_period_of_a_year_or_less_is_refused(mini_region: Path) -> None:
+    # an annual maximum is exceeded at most once a year: T = 1 has no Gumbel quantile
+    text = VALID.replace("return_periods = [10, 100]\ngumbel", "return_periods = [1, 100]\ngumbel")
+    problem = only(problems_of(mini_region, text))
+    assert problem.code == "risk-config-schema"
+    assert problem.field == "hazards[0].hand_flood.return_periods[0]"
+
+
+def test_two_impacts_of_one_hazard_and_result_are_refused(mini_region: Path) -> None:
+    twice = '[[exposures.impacts]]\nhazard = "heat"\nimpact_function = 1\nresult = "affected"\n'
+    assert twice in VALID
+    problem = only(problems_of(mini_region, VALID.replace(twice, twice + "\n" + twice)))
+    assert problem.code == "risk-config-reference"
+    assert problem.features == ("people",)
+    assert problem.found == "two impacts of hazard 'heat' with result 'affected'"

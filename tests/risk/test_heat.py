@@ -195,18 +195,11 @@ def test_without_station_elevation_every_cell_with_elevation_gets_the_station_va
     np.testing.assert_allclose(hazard.intensity.toarray(), [[36.0, 36.0, 0.0]])
 
 
-def test_a_change_applied_before_the_threshold_adds_hot_days() -> None:
+def test_a_warmer_series_has_more_hot_days() -> None:
     series = daily([34.0, 36.0, 30.0])
     present = hot_day_hazard(series, 35.0, ELEVATION, GRID, haz_type="HW", units="degC")
     warmer = hot_day_hazard(
-        series,
-        35.0,
-        ELEVATION,
-        GRID,
-        haz_type="HW",
-        units="degC",
-        change=lambda values: values + 2.0,
-        scenario="warmer",
+        series + 2.0, 35.0, ELEVATION, GRID, haz_type="HW", units="degC", scenario="warmer"
     )
     np.testing.assert_array_equal(present.event_id, [20200702])
     # 34 + 2 = 36 is now above 35; 30 + 2 is not

@@ -5,6 +5,7 @@ one party's own curves."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,10 @@ from rasterio.transform import from_origin
 
 from bordercompact.harmonize.pipeline import harmonize_region
 from bordercompact.region.problems import InvalidRegionError
-from bordercompact.risk.config import load_risk_config
+from bordercompact.risk.config import HazardSpec, load_risk_config
 from bordercompact.risk.flood import gumbel_discharge, rating_stage
 from bordercompact.risk.functions import shipped_impact_functions
+from bordercompact.risk.hazard import HazardError
 from bordercompact.risk.hazard_io import frequencies_from_return_periods
 from bordercompact.risk.outputs import (
     methodology_table,
@@ -24,7 +26,14 @@ from bordercompact.risk.outputs import (
     risk_into,
     summary_table,
 )
-from bordercompact.risk.pipeline import HARMONIZED, RiskInputError, run_risk
+from bordercompact.risk.pipeline import (
+    HARMONIZED,
+    RiskInputError,
+    asset_layer,
+    function_ids,
+    listed_rasters,
+    run_risk,
+)
 from tests.mini_region import BORDER_X, Y1
 from tests.rasters import write_geotiff
 
@@ -331,3 +340,84 @@ def test_a_partial_cover_insures_part_of_each_party_s_impact(risk_region: Path) 
     assert flood.loc["total", "aai_insured"] == pytest.approx(
         flood.loc[["north", "south", "authority"], "aai_insured"].sum(), rel=1e-12
     )
+
+
+def edit_risk(root: Path, old: str, new: str) -> None:
+    text = (root / "risk.toml").read_text(encoding="utf-8")
+    assert old in text
+    (root / "risk.toml").write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_hazard_without_any_event_gives_zero_impacts(risk_region: Path) -> None:
+    edit_risk(risk_region, "threshold = 29.4", "threshold = 60.0")
+    run = compute(risk_region, scenarios=[])
+    heat = summary_table(run).query("hazard == 'heat'")
+    assert (heat[["aai", "rp_10", "rp_100"]] == 0).all().all()
+    assert "present: hazard 'heat' has no event" in run.notes
+
+
+def test_a_datasets_filter_that_keeps_nothing_is_named(risk_region: Path) -> None:
+    # a dataset of the right kind whose features were all dropped by the harmonization
+    harmonization = harmonize_region(risk_region)
+    config = load_risk_config(harmonization.region)
+    spec = config.exposure("residents").model_copy(update={"datasets": ["south-zones"]})
+    with pytest.raises(RiskInputError, match=r"'residents'.*no feature .* south-zones"):
+        asset_layer(spec, harmonization.layers, harmonization.region)
+
+
+def test_a_hazard_in_another_unit_than_declared_is_refused(risk_region: Path) -> None:
+    from bordercompact.risk.pipeline import _with_haz_type
+
+    config = load_risk_config(harmonize_region(risk_region).region)
+    present = compute(risk_region, scenarios=[]).hazards[("present", "river-flood")]
+    with pytest.raises(HazardError, match="holds unit 'cm'; expected 'm'"):
+        _with_haz_type(replace(present, units="cm"), config.hazard("river-flood"))
+
+
+def test_hazards_read_for_a_future_carry_its_label(risk_region: Path) -> None:
+    run = compute(risk_region)
+    for (scenario, _), hazard in run.hazards.items():
+        assert hazard.scenario == scenario
+    assert line(run, "future", "buildings").impact.scenario == "future"
+
+
+def test_an_occupancy_left_empty_takes_the_default_function(risk_region: Path) -> None:
+    harmonization = harmonize_region(risk_region)
+    config = load_risk_config(harmonization.region)
+    layer = asset_layer(config.exposure("buildings"), harmonization.layers, harmonization.region)
+    layer.frame.loc[layer.frame.index[0], "occupancy"] = None
+    choice = config.exposure("buildings").impacts[0].model_copy(update={"default_function": 101})
+    ids = function_ids(choice, layer, "here")
+    assert ids[0] == 101
+    assert set(ids[1:]) == {102, 202}
+    without_default = choice.model_copy(update={"default_function": None})
+    with pytest.raises(RiskInputError, match=rf"feature {layer.feature_id[0]}.*no term"):
+        function_ids(without_default, layer, "here")
+
+
+MAPS = "return_period,path\n10,maps/rp10.tif\n{second}\n"
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ("100,maps/rp100.tif", None),
+        ("10,maps/rp100.tif", r"maps.csv: line 3, column 'return_period': 10 again"),
+        ("often,maps/rp100.tif", r"maps.csv: line 3, column 'return_period': found 'often'"),
+    ],
+)
+def test_return_period_maps_are_listed_with_their_lines(
+    risk_region: Path, second: str, message: str | None
+) -> None:
+    (risk_region / "maps.csv").write_text(MAPS.format(second=second), encoding="utf-8")
+    spec = HazardSpec.model_validate(
+        {"id": "f", "haz_type": "FL", "unit": "m", "return_period_maps": {"maps": "maps.csv"}}
+    )
+    region = harmonize_region(risk_region).region
+    if message is None:
+        listed = listed_rasters(region, spec)
+        assert list(listed["return_period"]) == [10.0, 100.0]
+        assert listed["raster"].iloc[1] == region.path("maps/rp100.tif")
+        return
+    with pytest.raises(HazardError, match=message):
+        listed_rasters(region, spec)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -13,6 +14,7 @@ from bordercompact.risk.hazard import Centroids, Hazard
 from bordercompact.risk.scenarios import (
     HazardChange,
     ScenarioError,
+    changed_daily_series,
     changed_hazard,
     event_return_periods,
     read_exposure_growth,
@@ -344,3 +346,21 @@ def test_an_empty_growth_factor_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, GROWTH_HEADER + "north,buildings,\n")
     with pytest.raises(ScenarioError, match=r"line 2, column 'value_factor': found ''"):
         read_exposure_growth(path, ["north"], ["buildings"])
+
+
+def test_a_daily_series_changes_each_day_at_its_own_return_period() -> None:
+    # 4 days in a record of 2 years: the warmest day has return period 2/1 = 2 years, the
+    # second 2/2 = 1, the third 2/3, the coolest 2/4 = 0.5 (every day is ranked, hot or not)
+    series = pd.Series(
+        [30.0, np.nan, 10.0, 20.0, 40.0], index=pd.date_range("2001-01-01", periods=5)
+    )
+    change = HazardChange(
+        return_period=np.array([1.0, 2.0]),
+        intensity_scale=np.array([1.0, 1.0]),
+        intensity_shift=np.array([1.0, 3.0]),
+        frequency_scale=np.array([1.0, 2.0]),
+    )
+    changed, frequency = changed_daily_series(series, change, years=2.0)
+    # held below 1 year (+1), +1 at 1 year, +3 at 2 years
+    np.testing.assert_allclose(changed.to_numpy(), [31.0, np.nan, 11.0, 21.0, 43.0])
+    np.testing.assert_allclose(frequency.to_numpy(), [1.0, 1.0, 1.0, 1.0, 2.0])

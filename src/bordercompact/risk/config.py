@@ -43,7 +43,7 @@ class HandFlood(_Strict):
     """River flood modelled from height above nearest drainage (see :mod:`.flood`)."""
 
     hand: str
-    return_periods: list[Positive] = Field(min_length=1)
+    return_periods: list[Annotated[float, Field(gt=1, allow_inf_nan=False)]] = Field(min_length=1)
     gumbel_location_m3s: Finite
     gumbel_scale_m3s: Positive
     rating_coefficient: Positive
@@ -292,6 +292,14 @@ def _check_references(config: RiskConfig, region: Region, where: str, problems: 
                     f"exposures[{i}].value_factor_by_party",
                     exposure.id,
                 )
+        lines = [(impact.hazard, impact.result) for impact in exposure.impacts]
+        for hazard, result in sorted({line for line in lines if lines.count(line) > 1}):
+            error(
+                f"two impacts of hazard {hazard!r} with result {result!r}",
+                "one impact per hazard and result (each is a risk line of its own)",
+                f"exposures[{i}].impacts",
+                exposure.id,
+            )
         for j, impact in enumerate(exposure.impacts):
             if impact.hazard not in hazards:
                 error(

@@ -91,10 +91,12 @@ def hand_flood_hazard(
     return_periods: np.ndarray,
     stages_m: np.ndarray,
     *,
+    haz_type: str = "FL",
     max_hand_m: float | None = None,
     scenario: str = "present",
 ) -> Hazard:
-    """A flood event set (haz_type ``FL``, depth in m) with one event per return period:
+    """A flood event set (depth in m; CLIMADA's ``FL``, or ``RF`` as CLIMADA Petals names
+    river floods) with one event per return period:
     the depth map of the T-year stage, with the frequency of a return-period map set
     (:func:`~bordercompact.risk.hazard_io.frequencies_from_return_periods`)."""
     periods = np.asarray(return_periods, dtype=np.float64)
@@ -103,7 +105,7 @@ def hand_flood_hazard(
         sp.csr_matrix(flood_depth(float(h), hand_m, max_hand_m).reshape(1, -1)) for h in stages_m
     ]
     return Hazard(
-        haz_type="FL",
+        haz_type=haz_type,
         units="m",
         centroids=grid.centroids(),
         event_id=np.arange(1, len(periods) + 1, dtype=np.int64),

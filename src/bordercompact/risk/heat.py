@@ -4,7 +4,6 @@ Documented for users in ``docs/risk-config.md``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +47,10 @@ def read_daily_series(path: Path, date_column: str, value_column: str) -> pd.Ser
         raise HazardError(
             f"{path}: line {line}, column {date_column!r}: "
             f"{table.at[line, date_column]!s} again; expected one value per day"
+        )
+    if values.isna().all():
+        raise HazardError(
+            f"{path}: column {value_column!r} holds no value; expected a number on some day"
         )
     return pd.Series(values.to_numpy(dtype=np.float64), index=pd.DatetimeIndex(dates)).sort_index()
 
@@ -98,27 +101,25 @@ def hot_day_hazard(
     units: str,
     station_elevation_m: float | None = None,
     lapse_rate_per_km: float = 6.5,
-    change: Callable[[np.ndarray], np.ndarray] | None = None,
     scenario: str = "present",
 ) -> Hazard:
     """One event per day whose station value exceeds ``threshold``, with frequency
     1 / (years of record), so that the expected annual impact is the record's mean
-    impact per year. ``change`` (a scenario) maps the station values before the
-    threshold is applied. Cells without elevation get no intensity."""
+    impact per year. Cells without elevation get no intensity. (A scenario changes the
+    series before: :func:`bordercompact.risk.scenarios.changed_daily_series`.)"""
     dates = pd.DatetimeIndex(series.index)
     record = series.dropna()
     if record.empty:
         raise HazardError("the daily series holds no value; expected at least one day")
     values = record.to_numpy()
-    if change is not None:
-        values = change(values)
     hot = values > threshold
     days = pd.DatetimeIndex(record.index)[hot]
-    at_centroids = np.tile(values[hot][:, np.newaxis], (1, elevation_m.size))
-    if station_elevation_m is not None:
-        at_centroids = lapse_rate_adjusted(
-            values[hot], station_elevation_m, elevation_m, lapse_rate_per_km
-        )
+    at_centroids = lapse_rate_adjusted(
+        values[hot],
+        station_elevation_m if station_elevation_m is not None else 0.0,
+        elevation_m,
+        lapse_rate_per_km if station_elevation_m is not None else 0.0,
+    )
     at_centroids[:, np.isnan(elevation_m)] = 0.0
     np.maximum(at_centroids, 0.0, out=at_centroids)
     return Hazard(

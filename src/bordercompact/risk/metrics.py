@@ -45,7 +45,11 @@ def impact_at_return_periods(
     """Impact at each return period, linearly interpolated on the exceedance curve in
     return-period space; beyond the curve's ends the end values are kept (NumPy ``interp``).
 
+    Without events, nothing happens at any return period (zeros).
+
     Reference: CLIMADA ``Impact.calc_freq_curve(return_per)`` (climada/engine/impact.py).
     """
+    if len(at_event) == 0:
+        return np.zeros(len(return_periods))
     return_period, impact = exceedance_curve(at_event, frequency)
     return np.interp(np.asarray(return_periods, dtype=np.float64), return_period, impact)

@@ -24,7 +24,14 @@ from bordercompact.region.workspace import (
 from bordercompact.risk.config import input_files, load_risk_config
 from bordercompact.risk.hazard_io import write_hazard_parquet
 from bordercompact.risk.metrics import expected_annual_impact
-from bordercompact.risk.pipeline import HARMONIZED, Progress, RiskLine, RiskRun, run_risk
+from bordercompact.risk.pipeline import (
+    HARMONIZED,
+    Progress,
+    RiskLine,
+    RiskRun,
+    listed_rasters,
+    run_risk,
+)
 
 TOTAL = "total"
 
@@ -254,7 +261,11 @@ def risk_into(
                 "risk": config.model_dump(mode="json"),
                 "scheduler": str(client.scheduler.address) if client is not None else None,
             },
-            inputs=[*region.input_files(), *input_files(region, config)],
+            inputs=[
+                *region.input_files(),
+                *input_files(region, config),
+                *(p for h in config.hazards for p in listed_rasters(region, h)["raster"]),
+            ],
             input_root=region.root,
             outputs=written,
             output_root=staging,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -51,13 +50,16 @@ from bordercompact.risk.heat import (
 )
 from bordercompact.risk.scenarios import (
     HazardChange,
+    ScenarioError,
+    changed_daily_series,
     changed_hazard,
     read_exposure_growth,
     read_hazard_changes,
-    value_return_periods,
 )
+from bordercompact.risk.text_tables import first_line, read_table
 from bordercompact.risk.vulnerability import (
     ImpactFuncSet,
+    ImpactFunctionError,
     affected_function,
     read_impact_functions_csv,
 )
@@ -70,6 +72,18 @@ Progress = Callable[[int, int, str], None]
 
 class RiskInputError(ValueError):
     """Region data the risk cannot be computed from (named file, feature, field)."""
+
+
+#: The errors bad risk inputs raise, each naming its file, place and field: a command
+#: reports them in one line; any other exception is a bug and keeps its traceback.
+RISK_INPUT_ERRORS: tuple[type[Exception], ...] = (
+    HazardError,
+    ExposureError,
+    ImpactFunctionError,
+    ScenarioError,
+    RiskInputError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)
@@ -149,7 +163,12 @@ def run_risk(
     for scenario in run.scenarios:
         hazard_changes, growth = changes.get(scenario, ({}, {}))
         for spec in config.hazards:
-            hazard = build_hazard(region, spec, scenario, hazard_changes.get(spec.id), run.notes)
+            if scenario != PRESENT and spec.id not in hazard_changes:  # as today
+                hazard = replace(run.hazards[(PRESENT, spec.id)], scenario=scenario)
+            else:
+                hazard = build_hazard(
+                    region, spec, scenario, hazard_changes.get(spec.id), run.notes
+                )
             run.hazards[(scenario, spec.id)] = hazard
             if hazard.size == 0:
                 run.notes.append(f"{scenario}: hazard {spec.id!r} has no event")
@@ -317,9 +336,14 @@ def build_hazard(
         if change is not None:
             stages = change.apply_to_values(stages, periods)
         hazard = hand_flood_hazard(
-            hand, grid, periods, stages, max_hand_m=model.max_hand_m, scenario=scenario
+            hand,
+            grid,
+            periods,
+            stages,
+            haz_type=spec.haz_type,
+            max_hand_m=model.max_hand_m,
+            scenario=scenario,
         )
-        hazard = _with_haz_type(hazard, spec)
         return _scaled_frequency(hazard, change, periods)
     if spec.daily_series is not None:
         source = spec.daily_series
@@ -327,14 +351,10 @@ def build_hazard(
             region.path(source.path), source.date_column, source.value_column
         )
         elevation, grid = block_mean_terrain(region.path(source.terrain), source.block)
-        years = years_of_record(pd.DatetimeIndex(series.index))
-        shift = None
+        factor = None
         if change is not None:
-            active = change
-
-            def shift(values: np.ndarray) -> np.ndarray:
-                return active.apply_to_values(values, value_return_periods(values, years))
-
+            years = years_of_record(pd.DatetimeIndex(series.index))
+            series, factor = changed_daily_series(series, change, years)
         hazard = hot_day_hazard(
             series,
             source.threshold,
@@ -344,29 +364,28 @@ def build_hazard(
             units=spec.unit,
             station_elevation_m=source.station_elevation_m,
             lapse_rate_per_km=source.lapse_rate_per_km,
-            change=shift,
             scenario=scenario,
         )
-        if change is None:
+        if factor is None:
             return hazard
-        days = np.asarray(hazard.intensity.max(axis=1).todense()).ravel()
-        return _scaled_frequency(hazard, change, value_return_periods(days, years))
-    hazard = _with_haz_type(_read_hazard(region, spec), spec)
+        hot = factor[series.notna() & (series > source.threshold)]  # the events' days
+        return replace(hazard, frequency=hazard.frequency * hot.to_numpy())
+    hazard = replace(_with_haz_type(_read_hazard(region, spec), spec), scenario=scenario)
     return changed_hazard(hazard, change, scenario) if change is not None else hazard
 
 
 def _read_hazard(region: Region, spec: HazardSpec) -> Hazard:
     if spec.return_period_maps is not None:
-        maps = _csv(region.path(spec.return_period_maps.maps), ["return_period", "path"])
-        by_period = {
-            float(period): region.path(str(path))
-            for period, path in zip(maps["return_period"], maps["path"], strict=True)
-        }
-        return hazard_from_return_period_maps(by_period, haz_type=spec.haz_type, units=spec.unit)
+        maps = listed_rasters(region, spec)
+        return hazard_from_return_period_maps(
+            dict(zip(maps["return_period"], maps["raster"], strict=True)),
+            haz_type=spec.haz_type,
+            units=spec.unit,
+        )
     if spec.rasters is not None:
-        events = _csv(region.path(spec.rasters.events), ["event_id", "frequency", "path"])
+        events = listed_rasters(region, spec)
         return hazard_from_event_rasters(
-            [region.path(str(p)) for p in events["path"]],
+            list(events["raster"]),
             events["event_id"].to_numpy(dtype=np.int64),
             events["frequency"].to_numpy(dtype=np.float64),
             haz_type=spec.haz_type,
@@ -386,25 +405,50 @@ def _read_hazard(region: Region, spec: HazardSpec) -> Hazard:
     return read_climada_hdf5(region.path(spec.climada_hdf5.path))
 
 
-def _csv(path: Path, columns: list[str]) -> pd.DataFrame:
-    try:
-        table = pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise HazardError(f"{path}: cannot be read as CSV ({exc}); expected a CSV file") from exc
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise HazardError(f"{path}: no column {', '.join(missing)}; expected {','.join(columns)}")
-    return table
+def listed_rasters(region: Region, spec: HazardSpec) -> pd.DataFrame:
+    """The rasters a ``return_period_maps`` or ``rasters`` source lists, one row per line
+    of its CSV with the resolved path in ``raster`` (paths relative to the region);
+    empty for other sources. Errors name the CSV, the line and the column."""
+    if spec.return_period_maps is not None:
+        path = region.path(spec.return_period_maps.maps)
+        table = read_table(path, ["path"], {"return_period": None}, HazardError)
+        key = "return_period"
+    elif spec.rasters is not None:
+        path = region.path(spec.rasters.events)
+        table = read_table(path, ["path"], {"event_id": None, "frequency": None}, HazardError)
+        key = "event_id"
+        fractional = table["event_id"] != np.round(table["event_id"])
+        if fractional.any():
+            line = first_line(fractional)
+            raise HazardError(
+                f"{path}: line {line}, column 'event_id': found {table.at[line, 'event_id']!s}; "
+                "expected a whole number"
+            )
+    else:
+        return pd.DataFrame({"raster": []})
+    again = table[key].duplicated()
+    if again.any():
+        line = first_line(again)
+        raise HazardError(
+            f"{path}: line {line}, column {key!r}: {table.at[line, key]!s} again; expected "
+            "one raster each"
+        )
+    rasters: list[Any] = [region.path(str(p)) for p in table["path"]]
+    return table.assign(raster=rasters)
 
 
 def _with_haz_type(hazard: Hazard, spec: HazardSpec) -> Hazard:
-    if hazard.haz_type == spec.haz_type and hazard.units == spec.unit:
-        return hazard
-    if hazard.haz_type != spec.haz_type and hazard.haz_type:
-        raise HazardError(
-            f"hazard {spec.id!r}: its source holds haz_type {hazard.haz_type!r}; expected "
-            f"{spec.haz_type!r} as risk.toml says"
-        )
+    """The hazard labelled with risk.toml's type and unit; a source that names another
+    type or unit is an error (intensities in cm read as m would be 100 times too deep)."""
+    for what, found, expected in (
+        ("haz_type", hazard.haz_type, spec.haz_type),
+        ("unit", hazard.units, spec.unit),
+    ):
+        if found and found != expected:
+            raise HazardError(
+                f"hazard {spec.id!r}: its source holds {what} {found!r}; expected "
+                f"{expected!r} as risk.toml says"
+            )
     return replace(hazard, haz_type=spec.haz_type, units=spec.unit)
 
 
@@ -429,6 +473,11 @@ def asset_layer(
         )
     if spec.datasets is not None:
         frame = frame[frame["dataset"].astype(str).isin(spec.datasets)]
+        if frame.empty:
+            raise RiskInputError(
+                f"{where}: no feature of the harmonized {spec.kind!r} layer comes from "
+                f"{', '.join(spec.datasets)}; expected the features of these datasets"
+            )
     if spec.value not in frame.columns:
         raise RiskInputError(
             f"{where}: value field {spec.value!r} is not in the harmonized {spec.kind!r} "
@@ -470,18 +519,21 @@ def function_ids(choice: FunctionChoice, layer: AssetLayer, where: str) -> np.nd
             f"{where}: by_field {choice.by_field!r} is not in the harmonized "
             f"{layer.spec.kind!r} layer"
         )
-    terms = layer.frame[choice.by_field].astype(object).to_numpy()
-    ids = np.empty(len(terms), dtype=np.int64)
-    for term in pd.unique(terms):
-        chosen = choice.impact_functions.get(str(term), choice.default_function)
+    codes, terms = pd.factorize(layer.frame[choice.by_field], use_na_sentinel=False)
+    by_term = []
+    for code, term in enumerate(terms):
+        term_text = "" if pd.isna(term) else str(term)
+        chosen = choice.impact_functions.get(term_text, choice.default_function)
         if chosen is None:
-            i = int(np.argmax(terms == term))
+            i = int(np.argmax(codes == code))
             raise RiskInputError(
-                f"{where}: feature {layer.feature_id[i]}, field {choice.by_field!r}: term "
-                f"{term!r} has no impact function; expected it in impact_functions "
+                f"{where}: feature {layer.feature_id[i]}, field {choice.by_field!r}: "
+                + (f"term {term_text!r}" if term_text else "no term")
+                + " has no impact function; expected it in impact_functions "
                 f"({', '.join(sorted(choice.impact_functions))}) or a default_function"
             )
-        ids[terms == term] = chosen
+        by_term.append(chosen)
+    ids = np.asarray(by_term, dtype=np.int64)[codes]
     return ids
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from bordercompact.risk.hazard import Hazard
-from bordercompact.risk.text_tables import first_line, read_text_csv
+from bordercompact.risk.text_tables import first_line, read_table
 
 
 class ScenarioError(ValueError):
@@ -66,6 +66,22 @@ def value_return_periods(values: np.ndarray, years: float) -> np.ndarray:
     return years / at_least
 
 
+def changed_daily_series(
+    series: pd.Series, change: HazardChange, years: float
+) -> tuple[pd.Series, pd.Series]:
+    """A station's daily series under a scenario, and each day's frequency scale: every
+    value changed at its return period among all the record's days
+    (:func:`value_return_periods`); missing days stay missing."""
+    known = series.notna().to_numpy()
+    values = series.to_numpy(dtype=np.float64)
+    scale, shift, frequency_scale = change.at(value_return_periods(values[known], years))
+    changed = values.copy()
+    changed[known] = values[known] * scale + shift
+    factor = np.ones(len(values))
+    factor[known] = frequency_scale
+    return pd.Series(changed, index=series.index), pd.Series(factor, index=series.index)
+
+
 def changed_hazard(hazard: Hazard, change: HazardChange, scenario: str) -> Hazard:
     """The hazard with its stored intensities changed, ``max(0, I · scale + shift)``, and
     its frequencies scaled, at each event's return period (:func:`event_return_periods`)."""
@@ -94,36 +110,12 @@ def changed_hazard(hazard: Hazard, change: HazardChange, scenario: str) -> Hazar
     )
 
 
-def _read_table(path: Path, text: list[str], numbers: dict[str, float | None]) -> pd.DataFrame:
-    """A CSV with the ``text`` columns and the ``numbers`` columns (their default for an
-    empty cell, or None where a number is required); errors name the line and column."""
-    table = read_text_csv(path, ScenarioError)
-    required = text + [c for c, default in numbers.items() if default is None]
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise ScenarioError(
-            f"{path}: no column {', '.join(map(repr, missing))}; expected the columns "
-            f"{','.join(text + list(numbers))}"
-        )
-    for column, default in numbers.items():
-        cells = table[column] if column in table else pd.Series("", index=table.index)
-        values = pd.to_numeric(cells.where(cells != "", None), errors="coerce")
-        bad = (values.isna() & ((cells != "") | (default is None))) | ~np.isfinite(values.fillna(0))
-        if bad.any():
-            line = first_line(bad)
-            raise ScenarioError(
-                f"{path}: line {line}, column {column!r}: found {cells[line]!r}; expected a number"
-            )
-        table[column] = values.fillna(default if default is not None else np.nan)
-    return table
-
-
 def read_hazard_changes(path: Path, hazards: Iterable[str]) -> dict[str, HazardChange]:
     """Per hazard id, its change: ``hazard,return_period,intensity_scale,intensity_shift,
     frequency_scale`` (missing cells 1, 0, 1)."""
     known = set(hazards)
     defaults = {"intensity_scale": 1.0, "intensity_shift": 0.0, "frequency_scale": 1.0}
-    table = _read_table(path, ["hazard"], {"return_period": None, **defaults})
+    table = read_table(path, ["hazard"], {"return_period": None, **defaults}, ScenarioError)
     wrong = (table["return_period"] <= 0) | (table["intensity_scale"] < 0)
     wrong |= table["frequency_scale"] < 0
     if wrong.any():
@@ -158,7 +150,7 @@ def read_exposure_growth(
     path: Path, parties: Iterable[str], exposures: Iterable[str]
 ) -> dict[tuple[str, str], float]:
     """Per (party, exposure), the factor its values grow by: ``party,exposure,value_factor``."""
-    table = _read_table(path, ["party", "exposure"], {"value_factor": None})
+    table = read_table(path, ["party", "exposure"], {"value_factor": None}, ScenarioError)
     known = {"party": set(parties), "exposure": set(exposures)}
     growth: dict[tuple[str, str], float] = {}
     for line, record in table.iterrows():
