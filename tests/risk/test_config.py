@@ -417,3 +417,15 @@ def test_two_impacts_of_one_hazard_and_result_are_refused(mini_region: Path) -> 
     assert problem.code == "risk-config-reference"
     assert problem.features == ("people",)
     assert problem.found == "two impacts of hazard 'heat' with result 'affected'"
+
+
+def test_money_in_another_currency_than_the_regions_is_refused(mini_region: Path) -> None:
+    # harmonized money is in the region currency (USD here): a EUR label would mislead
+    problem = only(
+        problems_of(
+            mini_region, broken('value = "value"\nunit = "USD"', 'value = "value"\nunit = "EUR"')
+        )
+    )
+    assert problem.code == "risk-config-reference"
+    assert problem.field == "exposures[0].unit"
+    assert problem.expected == "'USD': harmonized money is in the region currency"

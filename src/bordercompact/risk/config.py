@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bordercompact.region.kinds import KINDS, Role
 from bordercompact.region.load import Region, report_schema_error
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
@@ -284,6 +285,15 @@ def _check_references(config: RiskConfig, region: Region, where: str, problems: 
                     f"exposures[{i}].datasets",
                     exposure.id,
                 )
+        spec = KINDS[exposure.kind].field(exposure.value)
+        currency = region.settings.currency
+        if spec is not None and spec.role is Role.MONEY and exposure.unit != currency:
+            error(
+                f"unit {exposure.unit!r} for the money field {exposure.value!r}",
+                f"{currency!r}: harmonized money is in the region currency",
+                f"exposures[{i}].unit",
+                exposure.id,
+            )
         for party in exposure.value_factor_by_party:
             if party not in parties:
                 error(

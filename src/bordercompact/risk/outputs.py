@@ -13,6 +13,7 @@ import pandas as pd
 
 from bordercompact.harmonize.output import write_harmonization
 from bordercompact.harmonize.pipeline import harmonize_region
+from bordercompact.region.load import load_region
 from bordercompact.region.problems import InvalidRegionError
 from bordercompact.region.workspace import (
     atomic_run_dir,
@@ -241,6 +242,7 @@ def risk_into(
     """
     check_run_dir_target(run_dir, overwrite=overwrite)
     started = utc_now()
+    load_risk_config(load_region(region_root))  # risk.toml's mistakes before the long part
     harmonization = harmonize_region(region_root, progress)
     if not harmonization.ok:
         raise InvalidRegionError(harmonization.problems)
