@@ -11,6 +11,15 @@ from tests.mini_region import write_mini_region
 
 #: The real Basel tri-national bundle, read in place (never copied into the repository).
 BASEL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "basel-trinational"
+#: Marks of a test module that reads the real Basel bundle: skipped, saying why, without it.
+NEEDS_BASEL = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(
+        not (BASEL_DATA / "basel_trinational.gpkg").is_file(),
+        reason=f"the Basel bundle is not at {BASEL_DATA} (it ships beside the project, "
+        "in ../shared/data/basel-trinational)",
+    ),
+]
 
 
 @pytest.fixture(scope="session")

@@ -10,18 +10,11 @@ import pytest
 
 from bordercompact.harmonize.output import harmonize_into
 from bordercompact.harmonize.pipeline import harmonize_region
-from tests.conftest import BASEL_DATA
+from tests.conftest import BASEL_DATA, NEEDS_BASEL
 
 BASEL_REGION = Path(__file__).resolve().parents[2] / "examples" / "basel"
 
-pytestmark = [
-    pytest.mark.realdata,
-    pytest.mark.skipif(
-        not (BASEL_DATA / "basel_trinational.gpkg").is_file(),
-        reason=f"the Basel bundle is not at {BASEL_DATA} (it ships beside the project, "
-        "in ../shared/data/basel-trinational)",
-    ),
-]
+pytestmark = NEEDS_BASEL
 
 
 @pytest.fixture(scope="module")

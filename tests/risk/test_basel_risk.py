@@ -9,18 +9,11 @@ from pathlib import Path
 import pytest
 
 from bordercompact.risk.outputs import risk_into, summary_table
-from tests.conftest import BASEL_DATA
+from tests.conftest import NEEDS_BASEL
 
 BASEL_REGION = Path(__file__).resolve().parents[2] / "examples" / "basel"
 
-pytestmark = [
-    pytest.mark.realdata,
-    pytest.mark.skipif(
-        not (BASEL_DATA / "basel_trinational.gpkg").is_file(),
-        reason=f"the Basel bundle is not at {BASEL_DATA} (it ships beside the project, "
-        "never inside it)",
-    ),
-]
+pytestmark = NEEDS_BASEL
 
 
 @pytest.fixture(scope="module")
