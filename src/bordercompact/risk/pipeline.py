@@ -191,7 +191,7 @@ def run_risk(
                         lat=layer.lat,
                         lon=layer.lon,
                         value=layer.value * factor,
-                        impf_id=function_ids(choice, layer, spec_where(exposure.id, methodology)),
+                        impf_id=function_ids(choice, layer, _where(exposure.id, methodology)),
                         party=layer.party,
                         deductible=_share(layer.value * factor, exposure.deductible_share),
                         cover=_share(layer.value * factor, exposure.cover_share),
@@ -260,7 +260,8 @@ def _share(value: np.ndarray, share: float | None) -> np.ndarray | None:
     return None if share is None else value * share
 
 
-def spec_where(exposure_id: str, methodology: str) -> str:
+def _where(exposure_id: str, methodology: str) -> str:
+    """Where in risk.toml a risk line's function choice is, for error messages."""
     return f"risk.toml: exposure {exposure_id!r}" + (
         "" if methodology == HARMONIZED else f", methodology of {methodology!r}"
     )
