@@ -3,7 +3,8 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 # Domain packages that mypy checks (DESIGN.md: pure computation, typed).
-TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk
+TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk \
+          src/bordercompact/equity
 
 .PHONY: demo test lint typecheck pytest bench clean
 

@@ -83,3 +83,48 @@ def test_demo_harmonizes_the_bundled_region_and_prints_where(tmp_path: Path) -> 
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("bordercompact ")
+
+
+SVI_ZONES = "zone_id,poverty,income,age_65\na,10,60,3\nb,30,20,1\nc,20,,2\nd,50,10,5\n"
+
+
+def test_svi_writes_the_documented_columns(tmp_path: Path) -> None:
+    zones, out = tmp_path / "zones.csv", tmp_path / "svi.csv"
+    zones.write_text(SVI_ZONES, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "svi",
+            str(zones),
+            "--id-column",
+            "zone_id",
+            "--theme",
+            "economy=poverty,income",
+            "--theme",
+            "age=age_65",
+            "--invert",
+            "income",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    assert header == (
+        "zone_id,poverty_pr,poverty_flag,income_pr,income_flag,theme_economy_pr,"
+        "theme_economy_flags,age_65_pr,age_65_flag,theme_age_pr,theme_age_flags,svi,flags"
+    )
+    assert rows[2].split(",")[3:5] == ["", ""]  # c has no income: rank and flag empty
+    assert rows[3].endswith(",1.0,3")  # d: most vulnerable, flagged on all 3 variables
+
+
+def test_svi_names_a_bad_cell_and_writes_nothing(tmp_path: Path) -> None:
+    zones, out = tmp_path / "zones.csv", tmp_path / "svi.csv"
+    zones.write_text(SVI_ZONES.replace("b,30,", "b,many,"), encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["svi", str(zones), "--id-column", "zone_id", "--theme", "e=poverty", "--out", str(out)],
+    )
+    assert result.exit_code == 1
+    assert "line 3, column 'poverty': found 'many'; expected a number" in result.output
+    assert not out.exists()

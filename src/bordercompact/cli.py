@@ -480,3 +480,54 @@ def _show_risk(run: Any) -> None:
                 *(_figure(row[c]) for c in periods),
             )
         console.print(shown)
+
+
+@app.command()
+def svi(
+    zones: Annotated[Path, typer.Argument(help="CSV of zones, one row each.")],
+    id_column: Annotated[str, typer.Option(help="Column with the zone ids.")],
+    theme: Annotated[
+        list[str], typer.Option(help="A theme: NAME=COL1,COL2,… (repeat for each theme).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write.")],
+    invert: Annotated[
+        str, typer.Option(help="Columns where higher means less vulnerable: COL,COL,…")
+    ] = "",
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Social vulnerability index (CDC/ATSDR method) of any zone table: per zone each
+    variable's percentile rank and flag, each theme's percentile and flags, the overall
+    svi and the flag count."""
+    from bordercompact.equity.svi import (
+        SviError,
+        parse_themes,
+        read_zone_table,
+        social_vulnerability,
+        write_svi_csv,
+    )
+
+    try:
+        themes = parse_themes(theme)
+        table = read_zone_table(zones, id_column, themes)
+        inverted = [c.strip() for c in invert.split(",") if c.strip()]
+        result = social_vulnerability(table, themes, inverted)
+        write_svi_csv(result, themes, id_column, out)
+    except (SviError, OSError) as exc:
+        if as_json:
+            console.print_json(json.dumps({"ok": False, "error": str(exc)}))
+        else:
+            errors.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    ranked = int(result["svi"].notna().sum())
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {"ok": True, "out": str(out.absolute()), "zones": len(result), "ranked": ranked}
+            )
+        )
+    elif not quiet:
+        console.print(
+            f"{len(result):,} zones, {ranked:,} with an index; "
+            f"{int((result['flags'] > 0).sum()):,} with a flag; written to [bold]{out}[/]"
+        )

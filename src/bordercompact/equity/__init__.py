@@ -1,0 +1,1 @@
+"""Equity: social vulnerability, access to facilities, and who bears and gains."""
