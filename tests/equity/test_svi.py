@@ -152,3 +152,36 @@ def test_a_zone_table_names_its_bad_cells(tmp_path: Path) -> None:
     path.write_text("zone_id,poverty\nz1,3\nz2,\n", encoding="utf-8")
     table = read_zone_table(path, "zone_id", themes)
     assert np.isnan(table.loc["z2", "poverty"])
+
+
+def test_a_region_index_says_which_variables_each_party_has() -> None:
+    from bordercompact.equity.config import SviSpec, SviTheme, Variable
+    from bordercompact.equity.svi import region_svi
+
+    zones = pd.DataFrame(
+        {
+            "population": [100.0, 200.0, 100.0, 0.0],
+            "poverty": [10.0, 60.0, 30.0, 0.0],
+            "age_65_plus": [5.0, 20.0, np.nan, np.nan],  # the south publishes no ages
+        }
+    )
+    party = pd.Series(["north", "north", "south", "south"])
+    spec = SviSpec(
+        variables={
+            "poor": Variable(field="poverty", per="population"),
+            "old": Variable(field="age_65_plus", per="population"),
+        },
+        themes=[
+            SviTheme(name="economy", variables=["poor"]),
+            SviTheme(name="age", variables=["old"]),
+        ],
+    )
+    result, available = region_svi(zones, party, spec)
+    assert available == {
+        "north": {"economy": ["poor"], "age": ["old"]},
+        "south": {"economy": ["poor"], "age": []},
+    }
+    # shares 0.1, 0.3, 0.3 and none (no people): ranks 0, 0.5, 0.5, missing
+    np.testing.assert_allclose(result["poor_pr"], [0, 0.5, 0.5, np.nan])
+    assert result["party"].tolist() == ["north", "north", "south", "south"]
+    assert result["svi"].isna().tolist() == [False, False, True, True]  # no age theme

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bordercompact.equity.config import SviSpec, Variable
 from bordercompact.risk.text_tables import first_line, read_table
 
 #: A variable is flagged at or above this percentile rank (CDC: the 90th percentile).
@@ -186,3 +187,39 @@ def write_svi_csv(result: pd.DataFrame, themes: Sequence[Theme], id_column: str,
         staging.replace(out)
     finally:
         staging.unlink(missing_ok=True)
+
+
+def zone_variables(zones: pd.DataFrame, variables: Mapping[str, Variable]) -> pd.DataFrame:
+    """The index's variables of harmonized census zones: each a field as it is or as a
+    share of another (poverty per person, no vehicle per household); a share of nothing
+    (a zone without people) is missing."""
+    out = pd.DataFrame(index=zones.index)
+    for name, variable in variables.items():
+        value = pd.to_numeric(zones[variable.field], errors="coerce").astype(np.float64)
+        if variable.per is not None:
+            base = pd.to_numeric(zones[variable.per], errors="coerce").astype(np.float64)
+            value = value / base.where(base > 0)
+        out[name] = value
+    return out
+
+
+def region_svi(
+    zones: pd.DataFrame, party: pd.Series, spec: SviSpec
+) -> tuple[pd.DataFrame, dict[str, dict[str, list[str]]]]:
+    """The index of a region's harmonized census zones as ``spec`` (equity.toml) says,
+    ranked region-wide or within each party, with the ``party`` of each zone; and which
+    variables each party's zones have,
+    per theme (a party whose census lacks a variable has it missing in every zone)."""
+    values = zone_variables(zones, spec.variables)
+    themes = [Theme(t.name, tuple(t.variables)) for t in spec.themes]
+    invert = [name for name, v in spec.variables.items() if v.invert]
+    if spec.ranking == "party":
+        result = svi_within_groups(values, party, themes, invert)
+    else:
+        result = social_vulnerability(values, themes, invert)
+    result.insert(0, "party", party.to_numpy())
+    have = {
+        str(p): [c for c in values.columns if values.loc[members, c].notna().any()]
+        for p, members in values.groupby(party, observed=True).groups.items()
+    }
+    return result, themes_available(themes, have)
