@@ -213,15 +213,16 @@ def demo(
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Harmonize the bundled Twin Rivers region and compute its risk, present and future;
-    print the figures and where the results are."""
+    """Harmonize the bundled Twin Rivers region, compute its risk (present and future) and
+    its equity (vulnerability, access, who bears the risk); print the figures and where
+    the results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    run_dir = _risk(region, out, None, None, None, True, as_json, quiet)
+    run_dir = _equity(region, out, None, None, True, as_json, quiet)
     if not as_json:
         console.print(f"demo results: {run_dir}")
 
@@ -531,3 +532,113 @@ def svi(
             f"{len(result):,} zones, {ranked:,} with an index; "
             f"{int((result['flags'] > 0).sum()):,} with a flag; written to [bold]{out}[/]"
         )
+
+
+@app.command()
+def equity(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    workers: Annotated[
+        int | None, typer.Option(help="Run the risk on a local Dask cluster.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run the risk on this scheduler.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Harmonize a region, compute its risk (with a risk.toml) and its equity from
+    equity.toml: the social vulnerability index, access to facilities across the border,
+    and how the risk falls on the most vulnerable."""
+    _equity(region_dir, out, workers, scheduler, overwrite, as_json, quiet)
+
+
+def _equity(
+    region_dir: Path,
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+    as_json: bool,
+    quiet: bool,
+) -> Path:
+    from bordercompact.equity.access import AccessError
+    from bordercompact.equity.outputs import equity_into, headline
+    from bordercompact.equity.svi import SviError
+    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
+
+    expected = (*RISK_INPUT_ERRORS, AccessError, SviError)
+    with (
+        _failing_cleanly(region_dir, out, "equity not computed", as_json, quiet, expected),
+        _progress(not (quiet or as_json), "equity") as progress,
+        _dask_client(workers, scheduler) as client,
+    ):
+        run, run_dir = equity_into(
+            region_dir, out, client=client, overwrite=overwrite, progress=progress
+        )
+    if as_json:
+        console.print_json(json.dumps({"ok": True, "run_dir": str(run_dir), **headline(run)}))
+        return run_dir
+    if quiet:
+        return run_dir
+    if run.risk is not None:
+        _show_risk(run.risk)
+        _show_methodologies(run.risk)
+    _show_equity(run)
+    console.print(f"equity results in [bold]{run_dir / 'equity'}[/] (zones.parquet, metrics.json)")
+    return run_dir
+
+
+def _show_equity(run: Any) -> None:
+    """People by vulnerability quintile and party, access gaps per crossing scenario,
+    and how each present risk line falls on the most vulnerable."""
+    from bordercompact.equity.outputs import access_gaps
+
+    people = run.zones.pivot_table(
+        index="party", columns="quintile", values="population", aggfunc="sum", fill_value=0
+    )
+    shown = Table(
+        "party",
+        *(f"Q{q}" if q else "unknown" for q in people.columns),
+        title=f"people by social vulnerability quintile (Q5 most vulnerable; "
+        f"ranked {'region-wide' if run.config.svi.ranking == 'region' else 'within each party'})",
+    )
+    for party, row in people.iterrows():
+        shown.add_row(str(party), *(f"{v:,.0f}" for v in row))
+    console.print(shown)
+    gaps = access_gaps(run)
+    if not gaps.empty:
+        scenarios = [c for c in gaps.columns if c not in ("facility", "rule", "group")]
+        shown = Table(
+            "facility",
+            "facilities open to",
+            "party",
+            *scenarios,
+            title="people beyond the travel-time threshold, per crossing scenario",
+        )
+        for row in gaps.to_dict("records"):
+            shown.add_row(
+                row["facility"],
+                "own residents" if row["rule"] == "as-set" else "everyone",
+                row["group"],
+                *(f"{row[s]:,.0f}" for s in scenarios),
+            )
+        console.print(shown)
+    if not run.concentration.empty:
+        shown = Table(
+            "scenario",
+            "risk line",
+            "concentration index",
+            "share to the most vulnerable 20 %",
+            title="who bears the risk (index > 0: concentrated among the more vulnerable)",
+        )
+        for row in run.concentration.to_dict("records"):
+            label = f"{row['hazard']} × {row['exposure']}"
+            shown.add_row(
+                row["scenario"],
+                label if row["result"] == "impact" else f"{label}, {row['result']}",
+                f"{row['concentration_index']:+.3f}",
+                f"{row['share_most_vulnerable_20pct']:.1%}",
+            )
+        console.print(shown)
+    for note in run.notes:
+        console.print(f"[yellow]{note}[/]")

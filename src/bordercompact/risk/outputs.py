@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from bordercompact.harmonize.output import write_harmonization
-from bordercompact.harmonize.pipeline import harmonize_region
+from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
 from bordercompact.region.load import load_region
 from bordercompact.region.problems import InvalidRegionError
 from bordercompact.region.workspace import (
@@ -243,15 +243,8 @@ def risk_into(
     check_run_dir_target(run_dir, overwrite=overwrite)
     started = utc_now()
     load_risk_config(load_region(region_root))  # risk.toml's mistakes before the long part
-    harmonization = harmonize_region(region_root, progress)
-    if not harmonization.ok:
-        raise InvalidRegionError(harmonization.problems)
-    region = harmonization.region
-    assert region is not None
-    config = load_risk_config(region)
-    run = run_risk(
-        region, harmonization.layers, config, scenarios=scenarios, client=client, progress=progress
-    )
+    harmonization = harmonized(region_root, progress)
+    run = risk_stage(harmonization, scenarios=scenarios, client=client, progress=progress)
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging) + write_risk(run, staging)
         record = provenance(
@@ -259,19 +252,56 @@ def risk_into(
             parameters={
                 "region": str(Path(region_root).absolute()),
                 "out": str(Path(run_dir).absolute()),
-                "scenarios": run.scenarios,
-                "risk": config.model_dump(mode="json"),
-                "scheduler": str(client.scheduler.address) if client is not None else None,
+                **risk_parameters(run, client),
             },
-            inputs=[
-                *region.input_files(),
-                *input_files(region, config),
-                *(p for h in config.hazards for p in listed_rasters(region, h)["raster"]),
-            ],
-            input_root=region.root,
+            inputs=risk_inputs(run),
+            input_root=run.region.root,
             outputs=written,
             output_root=staging,
             started=started,
         )
         write_provenance(staging, record)
     return run, Path(run_dir).absolute()
+
+
+def harmonized(region_root: Path, progress: Progress | None = None) -> Harmonization:
+    """The region's harmonization; :class:`InvalidRegionError` when it has errors."""
+    harmonization = harmonize_region(region_root, progress)
+    if not harmonization.ok:
+        raise InvalidRegionError(harmonization.problems)
+    return harmonization
+
+
+def risk_stage(
+    harmonization: Harmonization,
+    *,
+    scenarios: list[str] | None = None,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> RiskRun:
+    """The risk of a harmonized region, as its ``risk.toml`` says."""
+    region = harmonization.region
+    assert region is not None
+    config = load_risk_config(region)
+    return run_risk(
+        region, harmonization.layers, config, scenarios=scenarios, client=client, progress=progress
+    )
+
+
+def risk_parameters(run: RiskRun, client: Any) -> dict[str, Any]:
+    """What a run's provenance records of its risk stage."""
+    return {
+        "scenarios": run.scenarios,
+        "risk": run.config.model_dump(mode="json"),
+        "scheduler": str(client.scheduler.address) if client is not None else None,
+    }
+
+
+def risk_inputs(run: RiskRun) -> list[Path]:
+    """Every file the risk stage read: the region's, risk.toml's and the listed rasters."""
+    region, config = run.region, run.config
+    return [
+        *region.input_files(),
+        *input_files(region, config),
+        *(p for h in config.hazards for p in listed_rasters(region, h)["raster"]),
+    ]

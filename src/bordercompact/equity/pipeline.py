@@ -1,0 +1,240 @@
+"""The region's equity: the social vulnerability of its census zones, people's access
+to cooling, care and shelter across the border, and who bears the region's risk.
+
+Input is a harmonization (and, when the region has ``risk.toml``, its risk run); output
+an :class:`EquityRun`, written by :mod:`bordercompact.equity.outputs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from bordercompact.equity.access import (
+    AccessError,
+    access_summary,
+    nearest_facility_minutes,
+    two_step_fca,
+    with_crossings,
+)
+from bordercompact.equity.config import AccessSpec, EquityConfig, FacilityKind
+from bordercompact.equity.distribution import (
+    UNKNOWN_QUINTILE,
+    concentration_index,
+    share_to_most_vulnerable,
+    split_by_party_and_quintile,
+    svi_quintile,
+)
+from bordercompact.equity.network import road_network
+from bordercompact.equity.svi import region_svi
+from bordercompact.region.load import Region
+
+#: The crossing scenario with every crossing open.
+ALL_OPEN = "all-open"
+#: Facility rules: as the manifest sets them, and every facility open to everyone.
+AS_SET, OPEN_TO_ALL = "as-set", "open-to-all"
+
+
+@dataclass
+class EquityRun:
+    region: Region
+    config: EquityConfig
+    zones: gpd.GeoDataFrame  # feature_id, party, population, the index columns, quintile
+    available: dict[str, dict[str, list[str]]]  # party → theme → variables it has
+    access: pd.DataFrame = field(default_factory=pd.DataFrame)  # summaries
+    access_by_zone: pd.DataFrame = field(default_factory=pd.DataFrame)
+    distribution: pd.DataFrame = field(default_factory=pd.DataFrame)  # party × quintile
+    concentration: pd.DataFrame = field(default_factory=pd.DataFrame)  # per risk line
+    risk: Any = None  # the risk run the distribution comes from (a RiskRun), if any
+    notes: list[str] = field(default_factory=list)
+
+
+def run_equity(
+    region: Region,
+    layers: dict[str, gpd.GeoDataFrame],
+    config: EquityConfig,
+    risk: Any = None,
+) -> EquityRun:
+    """The index, access and distribution of risk (``risk``: a
+    :class:`bordercompact.risk.pipeline.RiskRun`, or None) for the region."""
+    zones = layers.get("population_zones")
+    if zones is None or zones.empty:
+        raise AccessError(
+            "the region has no population_zones layer; expected census zones for the index"
+        )
+    party = zones["party"].astype(str).reset_index(drop=True)
+    frame = zones.reset_index(drop=True)
+    index, available = region_svi(frame, party, config.svi)
+    table = gpd.GeoDataFrame(
+        {
+            "feature_id": frame["feature_id"].astype(str),
+            "population": pd.to_numeric(frame["population"], errors="coerce").fillna(0.0),
+        },
+        geometry=frame.geometry,
+        crs=zones.crs,
+    ).join(index)
+    table["quintile"] = svi_quintile(table["svi"].to_numpy())
+    run = EquityRun(region, config, table, available, risk=risk)
+    for name, themes in available.items():
+        missing = [t for t, variables in themes.items() if not variables]
+        if missing:
+            run.notes.append(f"{name}: no variable of the theme(s) {', '.join(missing)}")
+    if config.access is not None:
+        _add_access(run, layers, config.access)
+    if risk is not None:
+        _add_distribution(run, risk)
+    return run
+
+
+def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: AccessSpec) -> None:
+    links, facilities = layers.get("network"), layers.get("facilities")
+    if links is None or links.empty or facilities is None or facilities.empty:
+        run.notes.append("no network or no facilities: access not computed")
+        return
+    network = road_network(
+        links, spec.default_speed_kmh / 3.6, territorial=run.region.territorial_parties
+    )
+    zones = run.zones
+    origin, _ = network.nearest_nodes(zones.geometry)
+    crossings = sorted({c for c in network.graph.crossing_id if c})
+    delays = {c: spec.crossing_delays.get(c, spec.crossing_delay_minutes) for c in crossings}
+    scenarios = {ALL_OPEN: ()} | {s.id: tuple(s.closed) for s in spec.scenarios}
+    summaries, per_zone = [], []
+    for kind in spec.facilities:
+        chosen = facilities[facilities["category"].astype(str).isin(kind.categories)]
+        if chosen.empty:
+            run.notes.append(f"access to {kind.id}: no facility of {', '.join(kind.categories)}")
+            continue
+        nodes, _ = network.nearest_nodes(chosen.geometry)
+        for scenario, closed in scenarios.items():
+            graph = with_crossings(network.graph, delays, closed)
+            rules = [AS_SET, OPEN_TO_ALL] if kind.restricted else [OPEN_TO_ALL]
+            for rule in rules:
+                nearest = nearest_facility_minutes(
+                    graph,
+                    origin,
+                    nodes,
+                    restricted=rule == AS_SET,
+                    facility_party=chosen["party"].astype(str).to_numpy(),
+                    origin_party=zones["party"].to_numpy(),
+                )
+                labels = {"facility": kind.id, "scenario": scenario, "rule": rule}
+                summaries += _summaries(nearest.minutes, zones, kind, spec, labels)
+                per_zone.append(
+                    pd.DataFrame(
+                        {"feature_id": zones["feature_id"], **labels, "minutes": nearest.minutes}
+                    )
+                )
+            if kind.capacity_field is not None:
+                per_zone.append(_catchment(graph, zones, origin, chosen, nodes, kind, scenario))
+    run.access = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
+    run.access_by_zone = pd.concat(per_zone, ignore_index=True) if per_zone else pd.DataFrame()
+
+
+def _summaries(
+    minutes: np.ndarray,
+    zones: gpd.GeoDataFrame,
+    kind: FacilityKind,
+    spec: AccessSpec,
+    labels: dict[str, str],
+) -> list[pd.DataFrame]:
+    threshold = kind.threshold_minutes or spec.threshold_minutes
+    people = zones["population"].to_numpy()
+    return [
+        access_summary(minutes, people, zones[by].astype(str).to_numpy(), threshold).assign(
+            by=by, threshold_minutes=threshold, **labels
+        )
+        for by in ("party", "quintile")
+    ]
+
+
+def _catchment(
+    graph: Any,
+    zones: gpd.GeoDataFrame,
+    origin: np.ndarray,
+    chosen: gpd.GeoDataFrame,
+    nodes: np.ndarray,
+    kind: FacilityKind,
+    scenario: str,
+) -> pd.DataFrame:
+    """Each zone's two-step floating catchment ratio (capacity per person) for ``kind``."""
+    assert kind.capacity_field is not None and kind.catchment_minutes is not None
+    capacity = pd.to_numeric(chosen[kind.capacity_field], errors="coerce").fillna(0.0)
+    catchment = two_step_fca(
+        graph,
+        origin,
+        zones["population"].to_numpy(),
+        nodes,
+        capacity.to_numpy(),
+        kind.catchment_minutes,
+    )
+    return pd.DataFrame(
+        {
+            "feature_id": zones["feature_id"],
+            "facility": kind.id,
+            "scenario": scenario,
+            "rule": f"2sfca-{kind.catchment_minutes:g}min",
+            "capacity_per_person": catchment.accessibility,
+        }
+    )
+
+
+def _add_distribution(run: EquityRun, risk: Any) -> None:
+    """Each present risk line's expected annual impact per zone, split by party and SVI
+    quintile, with its concentration index and the share borne by the most vulnerable
+    20 % of people. Assets are summed into the zone they stand in."""
+    from bordercompact.risk.pipeline import HARMONIZED
+
+    zones = run.zones
+    known = zones["quintile"].to_numpy() != UNKNOWN_QUINTILE
+    splits, indices = [], []
+    for line in risk.lines:
+        if line.methodology != HARMONIZED:
+            continue
+        per_zone = _per_zone(line, zones)
+        labels = {
+            "scenario": line.scenario,
+            "hazard": line.hazard,
+            "exposure": line.exposure,
+            "result": line.result,
+            "unit": line.unit,
+        }
+        table = split_by_party_and_quintile(
+            per_zone, zones["party"].to_numpy(), zones["svi"].to_numpy(), zones["population"]
+        )
+        splits.append(table.assign(**labels))
+        population = zones["population"].to_numpy()[known]
+        values, svi = per_zone[known], zones["svi"].to_numpy()[known]
+        indices.append(
+            {
+                **labels,
+                "in_zones": float(per_zone.sum()),
+                "outside_zones": float(line.impact.eai_exp.sum() - per_zone.sum()),
+                "concentration_index": concentration_index(values, svi, population),
+                "share_most_vulnerable_20pct": share_to_most_vulnerable(values, svi, population),
+            }
+        )
+    run.distribution = pd.concat(splits, ignore_index=True) if splits else pd.DataFrame()
+    run.concentration = pd.DataFrame(indices)
+
+
+def _per_zone(line: Any, zones: gpd.GeoDataFrame) -> np.ndarray:
+    """A risk line's EAI summed per zone: the zone's own where the exposure is the zones,
+    else the assets standing in it (assets in no zone are left out)."""
+    eai = pd.Series(line.impact.eai_exp, index=line.assets.feature_id)
+    own = zones["feature_id"].map(eai)
+    if own.notna().all():
+        return own.to_numpy(dtype=np.float64)
+    points = gpd.GeoDataFrame(
+        {"eai": line.impact.eai_exp},
+        geometry=gpd.points_from_xy(line.assets.lon, line.assets.lat),
+        crs="EPSG:4326",
+    ).to_crs(zones.crs)
+    inside = gpd.sjoin(points, zones[["geometry"]], predicate="within", how="inner")
+    inside = inside[~inside.index.duplicated()]  # overlapping zones: the first one
+    summed = inside.groupby("index_right")["eai"].sum()
+    return summed.reindex(range(len(zones)), fill_value=0.0).to_numpy(dtype=np.float64)
