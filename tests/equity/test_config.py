@@ -58,18 +58,6 @@ def test_a_missing_equity_config_is_reported(mini_region: Path) -> None:
     ("old", "new", "code", "field"),
     [
         (
-            'field = "age_65_plus"',
-            'field = "age_75_plus"',
-            "equity-config-reference",
-            "svi.variables.elderly.field",
-        ),
-        (
-            'per = "population"',
-            'per = "people"',
-            "equity-config-reference",
-            "svi.variables.elderly.per",
-        ),
-        (
             'variables = ["income"]',
             'variables = ["wealth"]',
             "equity-config-reference",

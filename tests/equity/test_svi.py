@@ -185,3 +185,12 @@ def test_a_region_index_says_which_variables_each_party_has() -> None:
     np.testing.assert_allclose(result["poor_pr"], [0, 0.5, 0.5, np.nan])
     assert result["party"].tolist() == ["north", "north", "south", "south"]
     assert result["svi"].isna().tolist() == [False, False, True, True]  # no age theme
+
+
+def test_a_variable_of_a_field_the_zones_do_not_have_is_named() -> None:
+    from bordercompact.equity.config import Variable
+    from bordercompact.equity.svi import zone_variables
+
+    zones = pd.DataFrame({"population": [10.0], "poverty": [2.0]})
+    with pytest.raises(SviError, match=r"svi.variables.old.field: found 'age_75_plus'"):
+        zone_variables(zones, {"old": Variable(field="age_75_plus", per="population")})

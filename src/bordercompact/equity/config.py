@@ -9,13 +9,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bordercompact.region.kinds import KINDS
 from bordercompact.region.load import Region, report_schema_error
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
 EQUITY_CONFIG_NAME = "equity.toml"
 DOC = "docs/equity-config.md"
-ZONE_FIELDS = {f.name for f in KINDS["population_zones"].fields}
 
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -123,16 +121,6 @@ def _check_references(config: EquityConfig, where: str, problems: ProblemLog) ->
     def error(found: str, expected: str, field: str) -> None:
         problems.error("equity-config-reference", where, found, expected, field=field)
 
-    known = sorted(ZONE_FIELDS)
-    for name, variable in config.svi.variables.items():
-        for key in ("field", "per"):
-            value = getattr(variable, key)
-            if value is not None and value not in ZONE_FIELDS:
-                error(
-                    f"{key} {value!r}",
-                    f"a field of population_zones: {', '.join(known)}",
-                    f"svi.variables.{name}.{key}",
-                )
     used = [v for t in config.svi.themes for v in t.variables]
     for i, theme in enumerate(config.svi.themes):
         for name in theme.variables:

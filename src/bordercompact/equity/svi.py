@@ -192,9 +192,18 @@ def write_svi_csv(result: pd.DataFrame, themes: Sequence[Theme], id_column: str,
 def zone_variables(zones: pd.DataFrame, variables: Mapping[str, Variable]) -> pd.DataFrame:
     """The index's variables of harmonized census zones: each a field as it is or as a
     share of another (poverty per person, no vehicle per household); a share of nothing
-    (a zone without people) is missing."""
+    (a zone without people) is missing. Fields are the layer's canonical ones or those
+    a party's dataset carries through (``region.toml``)."""
     out = pd.DataFrame(index=zones.index)
     for name, variable in variables.items():
+        for key in ("field", "per"):
+            column = getattr(variable, key)
+            if column is not None and column not in zones.columns:
+                raise SviError(
+                    f"equity.toml: svi.variables.{name}.{key}: found {column!r}; expected a "
+                    "field of the harmonized population_zones layer: "
+                    + ", ".join(c for c in zones.columns if c != "geometry")
+                )
         value = pd.to_numeric(zones[variable.field], errors="coerce").astype(np.float64)
         if variable.per is not None:
             base = pd.to_numeric(zones[variable.per], errors="coerce").astype(np.float64)
