@@ -38,3 +38,12 @@ def test_the_modelled_risk_is_split_by_vulnerability(basel) -> None:
     heat = lines.loc[("present", "heat-deaths", "heat")]
     assert -1 <= heat["concentration_index"] <= 1
     assert 0 < heat["share_most_vulnerable_20pct"] < 1
+
+
+def test_opening_hospitals_to_all_shortens_german_trips_and_a_closed_border_undoes_it(
+    basel,
+) -> None:
+    rows = basel.access.query("by == 'party' and group == 'de' and facility == 'hospital'")
+    beyond = rows.set_index(["rule", "scenario"])["people_beyond"]
+    assert beyond[("open-to-all", "all-open")] < beyond[("as-set", "all-open")]
+    assert beyond[("open-to-all", "border-closed")] >= beyond[("open-to-all", "all-open")]

@@ -35,6 +35,8 @@ from bordercompact.region.load import Region
 
 #: The crossing scenario with every crossing open.
 ALL_OPEN = "all-open"
+#: In a crossing scenario's ``closed``: every crossing (a border closure).
+ALL_CROSSINGS = "@all-crossings"
 #: Facility rules: as the manifest sets them, and every facility open to everyone.
 AS_SET, OPEN_TO_ALL = "as-set", "open-to-all"
 
@@ -102,7 +104,10 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
     origin, _ = network.nearest_nodes(zones.geometry)
     crossings = sorted({c for c in network.graph.crossing_id if c})
     delays = {c: spec.crossing_delays.get(c, spec.crossing_delay_minutes) for c in crossings}
-    scenarios = {ALL_OPEN: ()} | {s.id: tuple(s.closed) for s in spec.scenarios}
+    scenarios = {ALL_OPEN: ()} | {
+        s.id: tuple(crossings) if ALL_CROSSINGS in s.closed else tuple(s.closed)
+        for s in spec.scenarios
+    }
     summaries, per_zone = [], []
     for kind in spec.facilities:
         chosen = facilities[facilities["category"].astype(str).isin(kind.categories)]
