@@ -52,9 +52,9 @@ def main() -> None:
     cells = gpd.read_file(BUNDLE, layer="census2021_grid_1km").to_crs(GRID_CRS)
     rivers = gpd.read_file(BUNDLE, layer="rivers_derived_d8").to_crs(GRID_CRS)
     rhine = rivers[rivers["uparea"] > RHINE_MIN_UPAREA_KM2].geometry.union_all()
-    bridges = gpd.GeoSeries(
-        [Point(xy) for xy in RHINE_BRIDGES.values()], crs="EPSG:4326"
-    ).to_crs(GRID_CRS)
+    bridges = gpd.GeoSeries([Point(xy) for xy in RHINE_BRIDGES.values()], crs="EPSG:4326").to_crs(
+        GRID_CRS
+    )
     centres = np.column_stack((cells.geometry.centroid.x, cells.geometry.centroid.y))
     lines, names, kinds = [], [], []
     for a, b in lattice_links(centres):
