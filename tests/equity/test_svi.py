@@ -96,14 +96,23 @@ def test_a_zone_missing_a_variable_keeps_its_average_in_the_theme() -> None:
     )
 
 
-def test_a_zone_without_any_variable_of_a_theme_has_no_svi() -> None:
+def test_a_zone_without_any_variable_of_a_theme_is_scored_on_the_others() -> None:
     zones = ZONES.copy()
     zones.loc["c", "age_65"] = np.nan
     index = social_vulnerability(zones, THEMES, invert=["income"])
     assert np.isnan(index.loc["c", "theme_age_pr"])
-    assert np.isnan(index.loc["c", "svi"])
-    assert index["svi"].drop("c").notna().all()
-    assert index["svi"].drop("c").max() == 1.0  # ranked among the four others
+    assert index.loc["c", "themes_scored"] == 1
+    # c's overall sum: its economy sum 1.0 times 2 themes = 2.0; the others as before:
+    # a 0.5, b 1.75, d 4.0, e 2.25 → c ranks third of five
+    np.testing.assert_allclose(index["svi"], [0, 0.25, 0.5, 1, 0.75])
+
+
+def test_sums_equal_in_exact_arithmetic_tie() -> None:
+    # 0.1 + 0.2 + 0.3 and 0.3 + 0.1 + 0.2 differ in the last bit as floats
+    parts = np.array([[0.1, 0.2, 0.3], [0.3, 0.1, 0.2], [0.2, 0.3, 0.1], [0.0, 0.0, 0.0]])
+    from bordercompact.equity.svi import scaled_sum
+
+    np.testing.assert_allclose(percentile_rank(scaled_sum(parts)), [1 / 3, 1 / 3, 1 / 3, 0])
 
 
 def test_the_index_can_be_ranked_within_each_party() -> None:
@@ -184,7 +193,9 @@ def test_a_region_index_says_which_variables_each_party_has() -> None:
     # shares 0.1, 0.3, 0.3 and none (no people): ranks 0, 0.5, 0.5, missing
     np.testing.assert_allclose(result["poor_pr"], [0, 0.5, 0.5, np.nan])
     assert result["party"].tolist() == ["north", "north", "south", "south"]
-    assert result["svi"].isna().tolist() == [False, False, True, True]  # no age theme
+    # the south's zone with people is scored on its economy theme alone; the empty one not
+    assert result["svi"].isna().tolist() == [False, False, False, True]
+    assert result["themes_scored"].tolist() == [2, 2, 1, 0]
 
 
 def test_a_variable_of_a_field_the_zones_do_not_have_is_named() -> None:

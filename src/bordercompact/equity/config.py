@@ -47,6 +47,7 @@ class SviSpec(_Strict):
 class FacilityKind(_Strict):
     id: Identifier
     categories: list[str] = Field(min_length=1)
+    mode: Literal["drive", "walk"] = "drive"  # walk: every link at the walking speed
     restricted: bool = False  # only the residents of the facility's own party may use it
     capacity_field: str | None = None
     catchment_minutes: Positive | None = None  # for the 2SFCA ratio, with a capacity
@@ -70,6 +71,7 @@ class CrossingScenario(_Strict):
 class AccessSpec(_Strict):
     threshold_minutes: Positive = 15.0
     default_speed_kmh: Positive = 30.0  # links without a speed limit
+    walking_speed_kmh: Positive = 4.5
     crossing_delay_minutes: NonNegative = 0.0  # every crossing's wait (border control)
     crossing_delays: dict[str, NonNegative] = {}  # per crossing, replacing the default
     facilities: list[FacilityKind] = Field(min_length=1)

@@ -29,15 +29,40 @@ class RoadNetwork:
     graph: RoadGraph
     x: np.ndarray
     y: np.ndarray
+    length_m: np.ndarray  # of each edge
 
-    def nearest_nodes(self, points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    def nearest_nodes(
+        self, points: gpd.GeoSeries, party: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The node nearest each point and its distance (m); polygons by a point on their
-        surface. Points must be in the network's CRS."""
+        surface; points in the network's CRS. With ``party`` (one per point), among the
+        nodes of the point's own party where it has any (a riverside zone starts on its
+        own bank, not across the river)."""
         where = points.representative_point()
-        distance, node = cKDTree(np.column_stack((self.x, self.y))).query(
-            np.column_stack((where.x.to_numpy(), where.y.to_numpy()))
+        xy = np.column_stack((where.x.to_numpy(), where.y.to_numpy()))
+        nodes = np.column_stack((self.x, self.y))
+        node = np.empty(len(xy), dtype=np.int64)
+        distance = np.empty(len(xy))
+        owners = np.full(len(xy), "") if party is None else np.asarray(party, dtype=str)
+        for owner in np.unique(owners):
+            mine = owners == owner
+            candidates = np.flatnonzero(self.graph.party == owner)
+            if candidates.size == 0:
+                candidates = np.arange(len(nodes))
+            distance[mine], nearest = cKDTree(nodes[candidates]).query(xy[mine])
+            node[mine] = candidates[nearest]
+        return node, distance
+
+    def walking(self, speed_m_s: float) -> RoadGraph:
+        """The same graph travelled on foot at ``speed_m_s`` (every link, both ways)."""
+        graph = self.graph
+        return RoadGraph.from_edges(
+            graph.tail,
+            graph.head,
+            travel_minutes(self.length_m, speed_m_s),
+            graph.party,
+            crossing_id=graph.crossing_id,
         )
-        return node.astype(np.int64), distance
 
 
 def road_network(
@@ -85,12 +110,12 @@ def road_network(
     speed = (
         speed.fillna(default_speed_m_s).to_numpy(dtype=np.float64) if speed is not None else None
     )
+    length = lines.geometry.length.to_numpy()
     minutes = travel_minutes(
-        lines.geometry.length.to_numpy(),
-        speed if speed is not None else np.full(n_links, default_speed_m_s),
+        length, speed if speed is not None else np.full(n_links, default_speed_m_s)
     )
     graph = RoadGraph.from_edges(tail, head, minutes, node_party, crossing_id=crossing)
-    return RoadNetwork(graph, x, y)
+    return RoadNetwork(graph, x, y, length)
 
 
 def _snapped_nodes(points: np.ndarray, snap_m: float) -> np.ndarray:

@@ -46,7 +46,12 @@ def headline(run: EquityRun) -> dict[str, Any]:
         "ranking": run.config.svi.ranking,
         "variables_by_party": run.available,
         "people_by_party_and_quintile": [
-            {"party": r.party, "quintile": int(r.quintile), "zones": int(r.size), "people": r.sum}
+            {
+                "party": r.party,
+                "quintile": int(r.quintile) or "unknown",
+                "zones": int(r.size),
+                "people": r.sum,
+            }
             for r in by_quintile.itertuples(index=False)
         ],
         "notes": run.notes,
@@ -123,16 +128,14 @@ def equity_into(
     check_run_dir_target(run_dir, overwrite=overwrite)
     started = utc_now()
     region = load_region(region_root)
-    load_equity_config(region)  # the set-ups' mistakes before the long part
+    config = load_equity_config(region)  # the set-ups' mistakes before the long part
     with_risk = (region.root / RISK_CONFIG_NAME).is_file()
     if with_risk:
         load_risk_config(region)
     harmonization = harmonized(region_root, progress)
     assert harmonization.region is not None
     risk = risk_stage(harmonization, client=client, progress=progress) if with_risk else None
-    run = run_equity(
-        harmonization.region, harmonization.layers, load_equity_config(harmonization.region), risk
-    )
+    run = run_equity(harmonization.region, harmonization.layers, config, risk)
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging)
         if risk is not None:

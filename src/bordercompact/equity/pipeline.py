@@ -101,22 +101,38 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
         links, spec.default_speed_kmh / 3.6, territorial=run.region.territorial_parties
     )
     zones = run.zones
-    origin, _ = network.nearest_nodes(zones.geometry)
-    crossings = sorted({c for c in network.graph.crossing_id if c})
+    origin, _ = network.nearest_nodes(zones.geometry, zones["party"].to_numpy())
+    crossings = sorted({str(c) for c in network.graph.crossing_id if c})
+    unknown = sorted(set(spec.crossing_delays) - set(crossings))
+    if unknown:
+        raise AccessError(
+            f"equity.toml: access.crossing_delays: found {', '.join(map(repr, unknown))}; "
+            f"expected crossings of the network: {', '.join(crossings) or '(none)'}"
+        )
     delays = {c: spec.crossing_delays.get(c, spec.crossing_delay_minutes) for c in crossings}
-    scenarios = {ALL_OPEN: ()} | {
+    closures = {ALL_OPEN: ()} | {
         s.id: tuple(crossings) if ALL_CROSSINGS in s.closed else tuple(s.closed)
         for s in spec.scenarios
     }
+    graphs = {}  # (mode, scenario) → the graph travelled that way with those crossings
+    for mode in sorted({kind.mode for kind in spec.facilities}):
+        base = network.graph if mode == "drive" else network.walking(spec.walking_speed_kmh / 3.6)
+        for scenario, closed in closures.items():
+            try:
+                graphs[(mode, scenario)] = with_crossings(base, delays, closed)
+            except AccessError as error:
+                raise AccessError(f"equity.toml: access scenario {scenario!r}: {error}") from None
     summaries, per_zone = [], []
     for kind in spec.facilities:
         chosen = facilities[facilities["category"].astype(str).isin(kind.categories)]
         if chosen.empty:
             run.notes.append(f"access to {kind.id}: no facility of {', '.join(kind.categories)}")
             continue
-        nodes, _ = network.nearest_nodes(chosen.geometry)
-        for scenario, closed in scenarios.items():
-            graph = with_crossings(network.graph, delays, closed)
+        facility_party = chosen["party"].astype(str).to_numpy()
+        nodes, _ = network.nearest_nodes(chosen.geometry, facility_party)
+        capacity = _capacity(run, chosen, kind)
+        for scenario in closures:
+            graph = graphs[(kind.mode, scenario)]
             rules = [AS_SET, OPEN_TO_ALL] if kind.restricted else [OPEN_TO_ALL]
             for rule in rules:
                 nearest = nearest_facility_minutes(
@@ -124,7 +140,7 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
                     origin,
                     nodes,
                     restricted=rule == AS_SET,
-                    facility_party=chosen["party"].astype(str).to_numpy(),
+                    facility_party=facility_party,
                     origin_party=zones["party"].to_numpy(),
                 )
                 labels = {"facility": kind.id, "scenario": scenario, "rule": rule}
@@ -134,10 +150,29 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
                         {"feature_id": zones["feature_id"], **labels, "minutes": nearest.minutes}
                     )
                 )
-            if kind.capacity_field is not None:
-                per_zone.append(_catchment(graph, zones, origin, chosen, nodes, kind, scenario))
+            if capacity is not None:
+                per_zone.append(_catchment(graph, zones, origin, nodes, capacity, kind, scenario))
     run.access = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
     run.access_by_zone = pd.concat(per_zone, ignore_index=True) if per_zone else pd.DataFrame()
+
+
+def _capacity(run: EquityRun, chosen: gpd.GeoDataFrame, kind: FacilityKind) -> np.ndarray | None:
+    """The facilities' capacities for the 2SFCA ratio (unknown ones count 0, noted)."""
+    if kind.capacity_field is None:
+        return None
+    if kind.capacity_field not in chosen.columns:
+        raise AccessError(
+            f"equity.toml: access facility {kind.id!r}: capacity_field "
+            f"{kind.capacity_field!r} is not a field of the harmonized facilities layer; "
+            f"expected one of {', '.join(c for c in chosen.columns if c != 'geometry')}"
+        )
+    capacity = pd.to_numeric(chosen[kind.capacity_field], errors="coerce")
+    if capacity.isna().any():
+        run.notes.append(
+            f"access to {kind.id}: {int(capacity.isna().sum())} of {len(capacity)} facilities "
+            f"without {kind.capacity_field}, counted as 0 in the 2SFCA ratio (understated)"
+        )
+    return capacity.fillna(0.0).to_numpy(dtype=np.float64)
 
 
 def _summaries(
@@ -149,40 +184,41 @@ def _summaries(
 ) -> list[pd.DataFrame]:
     threshold = kind.threshold_minutes or spec.threshold_minutes
     people = zones["population"].to_numpy()
+    groups = {"party": zones["party"].astype(str), "quintile": quintile_labels(zones)}
     return [
-        access_summary(minutes, people, zones[by].astype(str).to_numpy(), threshold).assign(
+        access_summary(minutes, people, labels_of.to_numpy(), threshold).assign(
             by=by, threshold_minutes=threshold, **labels
         )
-        for by in ("party", "quintile")
+        for by, labels_of in groups.items()
     ]
+
+
+def quintile_labels(zones: gpd.GeoDataFrame) -> pd.Series:
+    """The SVI quintile of each zone as a label: "1" … "5", "unknown" without an index."""
+    return zones["quintile"].map(lambda q: "unknown" if q == UNKNOWN_QUINTILE else str(q))
 
 
 def _catchment(
     graph: Any,
     zones: gpd.GeoDataFrame,
     origin: np.ndarray,
-    chosen: gpd.GeoDataFrame,
     nodes: np.ndarray,
+    capacity: np.ndarray,
     kind: FacilityKind,
     scenario: str,
 ) -> pd.DataFrame:
-    """Each zone's two-step floating catchment ratio (capacity per person) for ``kind``."""
-    assert kind.capacity_field is not None and kind.catchment_minutes is not None
-    capacity = pd.to_numeric(chosen[kind.capacity_field], errors="coerce").fillna(0.0)
+    """Each zone's two-step floating catchment ratio (capacity per person) for ``kind``,
+    every facility open to all (the ratio has no notion of who may use a facility)."""
+    assert kind.catchment_minutes is not None
     catchment = two_step_fca(
-        graph,
-        origin,
-        zones["population"].to_numpy(),
-        nodes,
-        capacity.to_numpy(),
-        kind.catchment_minutes,
+        graph, origin, zones["population"].to_numpy(), nodes, capacity, kind.catchment_minutes
     )
     return pd.DataFrame(
         {
             "feature_id": zones["feature_id"],
             "facility": kind.id,
             "scenario": scenario,
-            "rule": f"2sfca-{kind.catchment_minutes:g}min",
+            "rule": f"2sfca-{kind.catchment_minutes:g}min-{OPEN_TO_ALL}",
             "capacity_per_person": catchment.accessibility,
         }
     )
@@ -196,6 +232,9 @@ def _add_distribution(run: EquityRun, risk: Any) -> None:
 
     zones = run.zones
     known = zones["quintile"].to_numpy() != UNKNOWN_QUINTILE
+    if not (known & (zones["population"].to_numpy() > 0)).any():
+        run.notes.append("no zone with people has an index: the risk is not split by it")
+        return
     splits, indices = [], []
     for line in risk.lines:
         if line.methodology != HARMONIZED:
@@ -210,7 +249,7 @@ def _add_distribution(run: EquityRun, risk: Any) -> None:
         }
         table = split_by_party_and_quintile(
             per_zone, zones["party"].to_numpy(), zones["svi"].to_numpy(), zones["population"]
-        )
+        ).rename(columns={"weight": "population", "weight_share": "population_share"})
         splits.append(table.assign(**labels))
         population = zones["population"].to_numpy()[known]
         values, svi = per_zone[known], zones["svi"].to_numpy()[known]
@@ -239,7 +278,7 @@ def _per_zone(line: Any, zones: gpd.GeoDataFrame) -> np.ndarray:
         geometry=gpd.points_from_xy(line.assets.lon, line.assets.lat),
         crs="EPSG:4326",
     ).to_crs(zones.crs)
-    inside = gpd.sjoin(points, zones[["geometry"]], predicate="within", how="inner")
-    inside = inside[~inside.index.duplicated()]  # overlapping zones: the first one
+    inside = gpd.sjoin(points, zones[["geometry"]], predicate="intersects", how="inner")
+    inside = inside[~inside.index.duplicated()]  # on a boundary or in overlaps: the first
     summed = inside.groupby("index_right")["eai"].sum()
     return summed.reindex(range(len(zones)), fill_value=0.0).to_numpy(dtype=np.float64)

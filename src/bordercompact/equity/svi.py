@@ -17,8 +17,11 @@ Documentation* (Agency for Toxic Substances and Disease Registry, 2022), "Method
 Missing values (CDC: −999) are left out of that variable's ranking. Where a zone misses
 some variables of a theme, its theme sum is the mean of the ranks it has times the
 theme's number of variables (the missing ones count as the zone's average, not as least
-vulnerable); a zone that misses every variable of a theme has no theme score and no
-overall SVI (NaN), and is left out of those rankings.
+vulnerable); a zone that misses every variable of a theme has no score for that theme,
+and its overall sum is, in the same way, the mean of its theme sums times the number of
+themes (``themes_scored`` says on how many it rests). Only a zone without any variable
+has no index (NaN). This extends the CDC method, which has every variable everywhere,
+to parties whose censuses publish different variables.
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ FLAG_AT = 0.9
 
 class SviError(ValueError):
     """A zone table or theme definition the index cannot be computed from."""
+
+
+def scaled_sum(parts: np.ndarray) -> np.ndarray:
+    """Per row, the sum of its parts (columns) where some are missing (NaN): the mean of
+    the known ones times the number of parts, so that a missing part counts as the row's
+    average; NaN where none is known. Rounded to 10 decimals, so that sums equal in exact
+    arithmetic tie (0.1 + 0.2 + 0.3 and 0.3 + 0.1 + 0.2 differ in the last bit)."""
+    with warnings.catch_warnings():  # a row without any known part: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.round(np.nanmean(parts, axis=1) * parts.shape[1], 10)
 
 
 def percentile_rank(values: np.ndarray | pd.Series) -> np.ndarray:
@@ -83,16 +96,14 @@ def social_vulnerability(
             flag = pd.Series(rank >= FLAG_AT, index=zones.index, dtype="Int64")
             out[f"{variable}_flag"] = flag.mask(np.isnan(rank))
             ranks.append(rank)
-        stacked = np.column_stack(ranks)
-        with warnings.catch_warnings():  # a zone without any variable of the theme: NaN
-            warnings.simplefilter("ignore", RuntimeWarning)
-            theme_sum = np.nanmean(stacked, axis=1) * len(theme.variables)
+        theme_sum = scaled_sum(np.column_stack(ranks))
         theme_sums.append(theme_sum)
         out[f"theme_{theme.name}_pr"] = percentile_rank(theme_sum)
         flagged = np.column_stack([out[f"{v}_flag"].fillna(0) for v in theme.variables])
         out[f"theme_{theme.name}_flags"] = flagged.sum(axis=1).astype(np.int64)
-    total = np.column_stack(theme_sums).sum(axis=1)  # NaN where a theme is missing
-    out["svi"] = percentile_rank(total)
+    scored = np.column_stack(theme_sums)
+    out["svi"] = percentile_rank(scaled_sum(scored))
+    out["themes_scored"] = np.isfinite(scored).sum(axis=1)
     out["flags"] = out[[f"theme_{t.name}_flags" for t in themes]].sum(axis=1).astype(np.int64)
     return out
 
