@@ -605,6 +605,11 @@ def _show_equity(run: Any) -> None:
     for party, row in people.iterrows():
         shown.add_row(str(party), *(f"{v:,.0f}" for v in row))
     console.print(shown)
+    themes = [t.name for t in run.config.svi.themes]
+    shown = Table("party", *themes, title="variables of each theme, per party's census")
+    for party, by_theme in run.available.items():
+        shown.add_row(party, *(", ".join(by_theme[t]) or "(none)" for t in themes))
+    console.print(shown)
     gaps = access_gaps(run)
     if not gaps.empty:
         scenarios = [c for c in gaps.columns if c not in ("facility", "rule", "group")]
