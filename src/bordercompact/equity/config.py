@@ -4,12 +4,11 @@ Documented in ``docs/equity-config.md``."""
 
 from __future__ import annotations
 
-import tomllib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bordercompact.region.load import Region, report_schema_error
+from bordercompact.region.load import Region, read_stage_config
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
 EQUITY_CONFIG_NAME = "equity.toml"
@@ -95,27 +94,17 @@ def load_equity_config(region: Region) -> EquityConfig:
 def read_equity_config(region: Region, problems: ProblemLog) -> EquityConfig | None:
     """Parse ``equity.toml``, adding its problems to ``problems``; None if it cannot be read."""
     path = region.root / EQUITY_CONFIG_NAME
-    where = str(path)
-    if not path.is_file():
-        problems.error(
-            "missing-equity-config",
-            where,
-            "no such file",
-            f"an {EQUITY_CONFIG_NAME} naming the index's variables and the facilities ({DOC})",
-        )
+    config = read_stage_config(
+        path,
+        EquityConfig,
+        problems,
+        prefix="equity-config",
+        purpose="naming the index's variables and the facilities",
+        doc=DOC,
+    )
+    if config is None:
         return None
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.error("equity-config-syntax", where, f"unreadable TOML ({exc})", "valid TOML")
-        return None
-    try:
-        config = EquityConfig.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            report_schema_error(error, raw, where, problems, code="equity-config-schema", doc=DOC)
-        return None
-    _check_references(config, where, problems)
+    _check_references(config, str(path), problems)
     return None if problems.has_errors else config
 
 

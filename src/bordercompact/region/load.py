@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bordercompact.region.kinds import KINDS
 from bordercompact.region.manifest import (
@@ -22,6 +22,8 @@ from bordercompact.region.manifest import (
     RegionSettings,
 )
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 MANIFEST_NAME = "region.toml"
 #: Files a shapefile needs beside the ``.shp``; hashed with it for provenance.
@@ -295,3 +297,37 @@ def _check_references(manifest: Manifest, where: str, problems: ProblemLog) -> N
             "two or more parties for a cross-border region",
             field="parties",
         )
+
+
+def read_stage_config(
+    path: Path,
+    model: type[ModelT],
+    problems: ProblemLog,
+    *,
+    prefix: str,
+    purpose: str,
+    doc: str,
+    sections: tuple[str, ...] = (),
+) -> ModelT | None:
+    """A stage's TOML set-up beside ``region.toml`` (``risk.toml``, ``equity.toml``) parsed
+    into ``model``; its problems (codes ``missing-<prefix>``, ``<prefix>-syntax``,
+    ``<prefix>-schema``) added to ``problems``; None when it cannot be read."""
+    where = str(path)
+    if not path.is_file():
+        problems.error(
+            f"missing-{prefix}", where, "no such file", f"a {path.name} {purpose} ({doc})"
+        )
+        return None
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.error(f"{prefix}-syntax", where, f"unreadable TOML ({exc})", "valid UTF-8 TOML")
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            report_schema_error(
+                error, raw, where, problems, code=f"{prefix}-schema", doc=doc, sections=sections
+            )
+        return None

@@ -8,14 +8,13 @@ an exposure names must exist, a party must be one of the region's) in
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bordercompact.region.kinds import KINDS, Role
-from bordercompact.region.load import Region, report_schema_error
+from bordercompact.region.load import Region, read_stage_config
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
 RISK_CONFIG_NAME = "risk.toml"
@@ -221,35 +220,18 @@ def load_risk_config(region: Region) -> RiskConfig:
 def read_risk_config(region: Region, problems: ProblemLog) -> RiskConfig | None:
     """Parse ``risk.toml``, adding its problems to ``problems``; None when it cannot be read."""
     path = region.root / RISK_CONFIG_NAME
-    where = str(path)
-    if not path.is_file():
-        problems.error(
-            "missing-risk-config",
-            where,
-            "no such file",
-            f"a {RISK_CONFIG_NAME} naming the region's hazards and exposures ({DOC})",
-        )
+    config = read_stage_config(
+        path,
+        RiskConfig,
+        problems,
+        prefix="risk-config",
+        purpose="naming the region's hazards and exposures",
+        doc=DOC,
+        sections=("hazards", "exposures", "scenarios"),
+    )
+    if config is None:
         return None
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.error("risk-config-syntax", where, f"unreadable TOML ({exc})", "valid UTF-8 TOML")
-        return None
-    try:
-        config = RiskConfig.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            report_schema_error(
-                error,
-                raw,
-                where,
-                problems,
-                code="risk-config-schema",
-                doc=DOC,
-                sections=("hazards", "exposures", "scenarios"),
-            )
-        return None
-    _check_references(config, region, where, problems)
+    _check_references(config, region, str(path), problems)
     return None if problems.has_errors else config
 
 
