@@ -1,0 +1,1 @@
+"""Measures: what each candidate initiative changes, and what it is worth to each party."""
