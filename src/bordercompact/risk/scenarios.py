@@ -48,11 +48,18 @@ class HazardChange:
 def event_return_periods(hazard: Hazard) -> np.ndarray:
     """Each event's return period (years): 1 / the summed frequency of the events at least
     as severe, severity being the sum of the event's intensities."""
-    severity = np.asarray(hazard.intensity.sum(axis=1)).ravel()
+    return severity_return_periods(
+        np.asarray(hazard.intensity.sum(axis=1)).ravel(), hazard.frequency
+    )
+
+
+def severity_return_periods(severity: np.ndarray, frequency: np.ndarray) -> np.ndarray:
+    """The return period (years) of each event of the given ``severity``: 1 / the summed
+    ``frequency`` (per year) of the events at least as severe; events of equal severity
+    share the exceedance frequency of the last of them."""
     order = np.argsort(-severity, kind="stable")
-    exceedance = np.empty(hazard.size)
-    exceedance[order] = np.cumsum(hazard.frequency[order])
-    # events of equal severity share the exceedance of the last of them
+    exceedance = np.empty(len(severity))
+    exceedance[order] = np.cumsum(np.asarray(frequency, dtype=np.float64)[order])
     ties = pd.Series(exceedance).groupby(severity).transform("max").to_numpy()
     with np.errstate(divide="ignore"):
         return np.where(ties > 0, 1.0 / ties, np.inf)

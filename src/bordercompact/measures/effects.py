@@ -1,0 +1,93 @@
+"""How a measure changes the risk: the hazard inside its zone, the vulnerability of some
+asset classes, or the exposure itself. Each effect returns a changed copy; the risk engine
+is then run on it.
+
+The effects follow CLIMADA's measure semantics (``climada.entity.measures.base.Measure``)
+where they overlap, as said in each function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from bordercompact.measures.value import AppraisalError
+from bordercompact.risk.exposure import Exposures
+from bordercompact.risk.hazard import Hazard
+from bordercompact.risk.scenarios import severity_return_periods
+from bordercompact.risk.vulnerability import ImpactFunc
+
+
+@dataclass(frozen=True)
+class IntensityChange:
+    """I' = max(0, I · scale + shift) inside the measure's zone, for the events up to a
+    design return period (all events without one)."""
+
+    scale: float = 1.0
+    shift: float = 0.0
+    up_to_return_period: float | None = None
+
+
+def event_return_periods_in(hazard: Hazard, inside: np.ndarray) -> np.ndarray:
+    """Each event's return period (years) as seen inside a zone: ranked by its summed
+    intensity over the zone's centroids (:func:`severity_return_periods`); an event that
+    does not touch the zone has an infinite one."""
+    severity = np.asarray(hazard.intensity[:, np.flatnonzero(inside)].sum(axis=1)).ravel()
+    return np.where(severity > 0, severity_return_periods(severity, hazard.frequency), np.inf)
+
+
+def change_intensity(hazard: Hazard, inside: np.ndarray, change: IntensityChange) -> Hazard:
+    """The hazard with its stored intensities changed at the centroids ``inside`` the zone
+    (a boolean per centroid) for the events whose return period in the zone
+    (:func:`event_return_periods_in`) is at most the design return period: a levee built
+    for the 100-year flood removes the flood behind it (``scale`` 0) from the events up to
+    it and leaves the rarer ones, which overtop it, unchanged.
+
+    CLIMADA's ``hazard_inten_imp = (a, b)`` is the same transformation, I · a + b, applied
+    to every event; its ``hazard_freq_cutoff`` removes the impacts of the events more
+    frequent than a cutoff ranked by their impact, where the design return period here
+    ranks them by the hazard inside the zone (the levee's load), a physical reading of
+    the same idea. Intensities that would fall below 0 are 0.
+    """
+    if len(inside) != hazard.centroids.size:
+        raise AppraisalError(
+            f"a zone of {len(inside)} centroid flags for a hazard of {hazard.centroids.size}"
+        )
+    chosen = np.ones(hazard.size, dtype=bool)
+    if change.up_to_return_period is not None:
+        chosen = event_return_periods_in(hazard, inside) <= change.up_to_return_period
+    intensity = hazard.intensity.tocsr(copy=True)
+    rows = np.repeat(np.arange(hazard.size), np.diff(intensity.indptr))
+    touched = inside[intensity.indices] & chosen[rows]
+    intensity.data[touched] = np.maximum(intensity.data[touched] * change.scale + change.shift, 0.0)
+    intensity.eliminate_zeros()
+    return replace(hazard, intensity=sp.csr_matrix(intensity))
+
+
+def scaled_function(
+    function: ImpactFunc, mdd: tuple[float, float], paa: tuple[float, float], impf_id: int
+) -> ImpactFunc:
+    """The impact function with MDD' = max(0, MDD · a + b) and PAA' = max(0, PAA · a + b)
+    (floodproofing, building codes), under a new id for the assets it applies to: CLIMADA's
+    ``mdd_impact`` and ``paa_impact`` (a, b), which also give the changed curve a new id."""
+    return ImpactFunc(
+        haz_type=function.haz_type,
+        impf_id=impf_id,
+        intensity=function.intensity,
+        mdd=np.maximum(function.mdd * mdd[0] + mdd[1], 0.0),
+        paa=np.maximum(function.paa * paa[0] + paa[1], 0.0),
+        name=f"{function.name} (changed by a measure)",
+        intensity_unit=function.intensity_unit,
+        source=function.source,
+    )
+
+
+def without_assets(exposures: Exposures, removed: np.ndarray) -> Exposures:
+    """The exposure with the ``removed`` assets (a boolean per asset) worth nothing: a
+    buy-out. (CLIMADA replaces the exposures with a given file; this removes in place, so
+    that every other asset keeps its place in the results.)"""
+    if len(removed) != exposures.size:
+        raise AppraisalError(f"{len(removed)} removal flags for {exposures.size} assets")
+    return replace(exposures, value=np.where(removed, 0.0, exposures.value))
