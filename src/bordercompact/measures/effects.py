@@ -45,11 +45,13 @@ def change_intensity(hazard: Hazard, inside: np.ndarray, change: IntensityChange
     for the 100-year flood removes the flood behind it (``scale`` 0) from the events up to
     it and leaves the rarer ones, which overtop it, unchanged.
 
-    CLIMADA's ``hazard_inten_imp = (a, b)`` is the same transformation, I · a + b, applied
-    to every event; its ``hazard_freq_cutoff`` removes the impacts of the events more
-    frequent than a cutoff ranked by their impact, where the design return period here
-    ranks them by the hazard inside the zone (the levee's load), a physical reading of
-    the same idea. Intensities that would fall below 0 are 0.
+    CLIMADA's ``hazard_inten_imp = (a, b)`` leaves the hazard alone and moves the damage
+    curve's points to max(x · a − b, 0), which acts as an intensity of (I + b) / a: the
+    same change as scale = 1/a, shift = b/a here, but inside a zone and on the hazard
+    itself (docs/dev/climada-measures.md). CLIMADA's ``hazard_freq_cutoff`` removes the
+    events more frequent than a cutoff ranked by their impact; the design return period
+    here ranks them by the hazard inside the zone (the levee's load), a physical reading
+    of the same idea. Intensities that would fall below 0 are 0.
     """
     if len(inside) != hazard.centroids.size:
         raise AppraisalError(

@@ -1,0 +1,238 @@
+"""The candidate measures of a region (``measures.toml`` beside ``region.toml``): who
+proposes each, where it is built, what it costs and when, and what it changes.
+
+Effects (one or more per measure; CLIMADA's measure semantics where they overlap):
+
+- ``hazard``: intensity inside a zone, I' = max(0, I · scale + shift), optionally only
+  for the events up to a design return period (a levee);
+- ``vulnerability``: the damage curves of some asset classes inside a zone, MDD and PAA
+  scaled and shifted (floodproofing, building codes);
+- ``exposure``: assets inside a zone removed (a buy-out), with the households displaced;
+- ``people``: the impact on people reduced by a stated fraction (an early warning's lead
+  time), or within reach of a facility (cooling centres, from the access analysis);
+- ``risk_transfer``: insurance of the remaining impact above an attachment point up to a
+  cover, at a cost factor times its expected payout.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bordercompact.region.load import Region, read_stage_config
+from bordercompact.region.problems import InvalidRegionError, ProblemLog
+
+MEASURES_CONFIG_NAME = "measures.toml"
+DOC = "docs/measures-config.md"
+
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Year = Annotated[int, Field(ge=1900, le=2300)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Zone(_Strict):
+    """Where an effect acts: polygons of a file (path relative to the region, any CRS
+    with one), or features of a harmonized layer by id."""
+
+    path: str | None = None
+    layer: str | None = None
+    features: list[str] = []  # feature ids of the harmonized layers (e.g. census zones)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Zone:
+        if (self.path is None) == (not self.features):
+            raise ValueError(
+                "found "
+                + ("both a path and features" if self.path else "neither a path nor features")
+                + "; expected a file of polygons (path) or feature ids (features)"
+            )
+        return self
+
+
+class HazardEffect(_Strict):
+    type: Literal["hazard"]
+    hazard: str
+    zone: Zone
+    scale: NonNegative = 1.0
+    shift: Finite = 0.0
+    up_to_return_period: Positive | None = None
+
+
+class VulnerabilityEffect(_Strict):
+    type: Literal["vulnerability"]
+    hazard: str
+    exposure: str
+    zone: Zone
+    classes: list[str] = []  # terms of the exposure's by_field (none: every asset)
+    mdd_scale: NonNegative = 1.0
+    mdd_shift: Finite = 0.0
+    paa_scale: NonNegative = 1.0
+    paa_shift: Finite = 0.0
+
+
+class ExposureEffect(_Strict):
+    type: Literal["exposure"]
+    exposure: str
+    zone: Zone
+    households_field: str | None = None  # the assets' field counting households displaced
+
+
+class PeopleEffect(_Strict):
+    type: Literal["people"]
+    hazard: str
+    exposure: str
+    reduction: Share  # share of the impact on people avoided (e.g. 0.3 with a warning)
+    zone: Zone | None = None  # none: everyone
+    within_minutes_of: str | None = None  # a facility kind of equity.toml (cooling)
+
+
+class RiskTransferEffect(_Strict):
+    type: Literal["risk_transfer"]
+    hazard: str
+    exposure: str
+    attachment: NonNegative  # per event, region currency
+    cover: Positive  # per event, above the attachment
+    cost_factor: Positive = 1.0  # premium = cost_factor × expected payout
+
+
+Effect = Annotated[
+    HazardEffect | VulnerabilityEffect | ExposureEffect | PeopleEffect | RiskTransferEffect,
+    Field(discriminator="type"),
+]
+
+
+class Measure(_Strict):
+    id: Identifier
+    name: dict[str, str] = Field(min_length=1)
+    proposed_by: str
+    host: str
+    capital_cost: NonNegative  # region currency, price year of the region
+    annual_cost: NonNegative = 0.0  # operation and maintenance per year
+    lifetime_years: Annotated[int, Field(ge=1)]
+    construction_years: list[Year] = Field(min_length=1)
+    alternatives: str | None = None  # measures of one group exclude each other
+    requires: list[str] = []
+    approvals: list[str] = []  # parties whose approval is needed (permits)
+    co_benefits: dict[str, Finite] = {}  # in their own units (ha, jobs, t CO2)
+    effects: list[Effect] = Field(min_length=1)
+
+
+class AppraisalSettings(_Strict):
+    first_year: Year
+    last_year: Year
+    discount_rate: Annotated[float, Field(gt=-1, allow_inf_nan=False)] = 0.03
+    future_scenario: str | None = None  # the risk.toml scenario reached at future_year
+    future_year: Year | None = None
+    time_exponent: Positive = 1.0
+    co_benefit_values: dict[str, Finite] = {}  # region currency per unit, where agreed
+
+    @model_validator(mode="after")
+    def _years(self) -> AppraisalSettings:
+        if self.last_year < self.first_year:
+            raise ValueError(
+                f"found last_year {self.last_year} before first_year {self.first_year}; "
+                "expected an appraisal period of at least one year"
+            )
+        if (self.future_scenario is None) != (self.future_year is None):
+            raise ValueError(
+                "found only one of future_scenario and future_year; expected both or neither"
+            )
+        return self
+
+
+class MeasuresConfig(_Strict):
+    appraisal: AppraisalSettings
+    measures: list[Measure] = Field(min_length=1)
+
+
+def load_measures(region: Region) -> MeasuresConfig:
+    """Read and check ``measures.toml``; raise :class:`InvalidRegionError` with every
+    problem found."""
+    problems = ProblemLog()
+    config = read_measures(region, problems)
+    if config is None or problems.has_errors:
+        raise InvalidRegionError(problems)
+    return config
+
+
+def read_measures(region: Region, problems: ProblemLog) -> MeasuresConfig | None:
+    """Parse ``measures.toml``, adding its problems to ``problems``; None if it cannot be
+    read."""
+    path = region.root / MEASURES_CONFIG_NAME
+    config = read_stage_config(
+        path,
+        MeasuresConfig,
+        problems,
+        prefix="measures-config",
+        purpose="listing the candidate measures",
+        doc=DOC,
+        sections=("measures",),
+    )
+    if config is None:
+        return None
+    _check_references(config, region, str(path), problems)
+    return None if problems.has_errors else config
+
+
+def _check_references(
+    config: MeasuresConfig, region: Region, where: str, problems: ProblemLog
+) -> None:
+    def error(found: str, expected: str, field: str, measure: str | None = None) -> None:
+        problems.error(
+            "measures-config-reference",
+            where,
+            found,
+            expected,
+            field=field,
+            features=[measure] if measure else [],
+        )
+
+    parties = {p.id for p in region.parties}
+    ids = [m.id for m in config.measures]
+    for again in sorted({i for i in ids if ids.count(i) > 1}):
+        error(f"id {again!r} twice", "one measure per id", "measures.id", again)
+    for i, measure in enumerate(config.measures):
+        named = [("proposed_by", [measure.proposed_by]), ("host", [measure.host])]
+        for key, values in [*named, ("approvals", measure.approvals)]:
+            for party in values:
+                if party not in parties:
+                    error(
+                        f"party {party!r}",
+                        f"one of {', '.join(sorted(parties))}",
+                        f"measures[{i}].{key}",
+                        measure.id,
+                    )
+        for needed in measure.requires:
+            if needed not in ids or needed == measure.id:
+                error(
+                    f"requires {needed!r}",
+                    "another measure of measures.toml",
+                    f"measures[{i}].requires",
+                    measure.id,
+                )
+        group = {m.id: m.alternatives for m in config.measures}
+        for needed in measure.requires:
+            if measure.alternatives is not None and group.get(needed) == measure.alternatives:
+                error(
+                    f"requires {needed!r}, an alternative to it (group {measure.alternatives!r})",
+                    "a prerequisite that can be built with it",
+                    f"measures[{i}].requires",
+                    measure.id,
+                )
+        first = min(measure.construction_years)
+        if first < config.appraisal.first_year or first > config.appraisal.last_year:
+            error(
+                f"construction from {first}",
+                f"a year within the appraisal, {config.appraisal.first_year}–"
+                f"{config.appraisal.last_year}",
+                f"measures[{i}].construction_years",
+                measure.id,
+            )
