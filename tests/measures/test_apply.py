@@ -8,7 +8,6 @@ import pytest
 import scipy.sparse as sp
 
 from bordercompact.measures.apply import (
-    LineInputs,
     ZoneHazard,
     ZoneReduction,
     ZoneVulnerability,
@@ -20,12 +19,13 @@ from bordercompact.measures.effects import IntensityChange
 from bordercompact.risk.engine import compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
 from bordercompact.risk.hazard import Centroids, Hazard
+from bordercompact.risk.pipeline import EngineInputs
 from bordercompact.risk.vulnerability import ImpactFunc, ImpactFuncSet
 
 N_EVENTS, N_CENTROIDS, N_ASSETS = 60, 40, 300
 
 
-def random_line(seed: int = 4) -> LineInputs:
+def random_line(seed: int = 4) -> EngineInputs:
     rng = np.random.default_rng(seed)
     intensity = sp.random(N_EVENTS, N_CENTROIDS, density=0.3, random_state=rng, format="csr")
     intensity.data *= 4.0
@@ -56,29 +56,29 @@ def random_line(seed: int = 4) -> LineInputs:
     )
     centroid = rng.integers(0, N_CENTROIDS, N_ASSETS)
     centroid[:5] = NO_CENTROID
-    return LineInputs(hazard, exposures, functions, centroid)
+    return EngineInputs(hazard, exposures, functions, centroid)
 
 
-def full_avoided(inputs: LineInputs, effects) -> dict[str, float]:
+def full_avoided(inputs: EngineInputs, effects) -> dict[str, float]:
     after = apply_measures(inputs, effects)
     before = compute_impact(inputs.hazard, inputs.exposures, inputs.functions, inputs.centroid)
     done = compute_impact(after.hazard, after.exposures, after.functions, after.centroid)
     return {p: before.aai_by_party()[p] - done.aai_by_party()[p] for p in before.aai_by_party()}
 
 
-def levee(inputs: LineInputs) -> ZoneHazard:
+def levee(inputs: EngineInputs) -> ZoneHazard:
     inside = np.zeros(N_CENTROIDS, dtype=bool)
     inside[:15] = True
     return ZoneHazard(inside, IntensityChange(scale=0.0, up_to_return_period=50))
 
 
-def floodproofing(inputs: LineInputs) -> ZoneVulnerability:
+def floodproofing(inputs: EngineInputs) -> ZoneVulnerability:
     assets = np.zeros(N_ASSETS, dtype=bool)
     assets[::3] = True
     return ZoneVulnerability(assets, mdd=(0.5, 0.0), paa=(1.0, 0.0))
 
 
-def buy_out(inputs: LineInputs) -> ZoneReduction:
+def buy_out(inputs: EngineInputs) -> ZoneReduction:
     assets = np.zeros(N_ASSETS, dtype=bool)
     assets[100:120] = True
     return ZoneReduction(assets, share=1.0)

@@ -15,18 +15,8 @@ from bordercompact.measures.effects import IntensityChange, change_intensity, sc
 from bordercompact.measures.value import AppraisalError
 from bordercompact.risk.engine import ImpactResult, compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
-from bordercompact.risk.hazard import Hazard
+from bordercompact.risk.pipeline import EngineInputs
 from bordercompact.risk.vulnerability import ImpactFuncSet
-
-
-@dataclass(frozen=True)
-class LineInputs:
-    """What the engine needs for one risk line."""
-
-    hazard: Hazard
-    exposures: Exposures
-    functions: ImpactFuncSet
-    centroid: np.ndarray  # each asset's centroid, NO_CENTROID for none
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ class Avoided:
         return {party: before[party] - after.get(party, 0.0) for party in before}
 
 
-def touched_assets(inputs: LineInputs, effects: list[Resolved]) -> np.ndarray:
+def touched_assets(inputs: EngineInputs, effects: list[Resolved]) -> np.ndarray:
     """The assets any effect acts on: standing on a changed centroid, or named."""
     touched = np.zeros(inputs.exposures.size, dtype=bool)
     located = inputs.centroid != NO_CENTROID
@@ -84,7 +74,7 @@ def touched_assets(inputs: LineInputs, effects: list[Resolved]) -> np.ndarray:
     return touched
 
 
-def apply_measures(inputs: LineInputs, effects: list[Resolved]) -> LineInputs:
+def apply_measures(inputs: EngineInputs, effects: list[Resolved]) -> EngineInputs:
     """The line's inputs with every effect applied together (a hazard change to the
     hazard, changed curves under new ids for the assets concerned, reduced values)."""
     hazard, exposures = inputs.hazard, inputs.exposures
@@ -105,7 +95,7 @@ def apply_measures(inputs: LineInputs, effects: list[Resolved]) -> LineInputs:
             if not 0 <= effect.share <= 1:
                 raise AppraisalError(f"a reduction of {effect.share}; expected a share 0–1")
             value[effect.assets] *= 1.0 - effect.share
-    return LineInputs(
+    return EngineInputs(
         hazard,
         replace(exposures, impf_id=impf_id, value=value),
         ImpactFuncSet(curves.values()),
@@ -113,7 +103,7 @@ def apply_measures(inputs: LineInputs, effects: list[Resolved]) -> LineInputs:
     )
 
 
-def avoided_impact(inputs: LineInputs, effects: list[Resolved], client: object = None) -> Avoided:
+def avoided_impact(inputs: EngineInputs, effects: list[Resolved], client: object = None) -> Avoided:
     """The impacts of the assets the measures touch, before and after them, computed on
     those assets only (the untouched ones cancel out of the difference)."""
     touched = touched_assets(inputs, effects)
@@ -130,7 +120,7 @@ def avoided_impact(inputs: LineInputs, effects: list[Resolved], client: object =
     )
 
 
-def _subset(inputs: LineInputs, keep: np.ndarray) -> LineInputs:
+def _subset(inputs: EngineInputs, keep: np.ndarray) -> EngineInputs:
     exposures = inputs.exposures
     fields = {
         name: getattr(exposures, name)[keep]
@@ -139,7 +129,7 @@ def _subset(inputs: LineInputs, keep: np.ndarray) -> LineInputs:
     for name in ("deductible", "cover"):
         values = getattr(exposures, name)
         fields[name] = values[keep] if values is not None else None
-    return LineInputs(inputs.hazard, Exposures(**fields), inputs.functions, inputs.centroid[keep])
+    return EngineInputs(inputs.hazard, Exposures(**fields), inputs.functions, inputs.centroid[keep])
 
 
 def _restricted(effect: Resolved, keep: np.ndarray) -> Resolved:

@@ -101,6 +101,16 @@ class AssetLayer:
 
 
 @dataclass(frozen=True)
+class EngineInputs:
+    """What the engine ran on for a risk line, for re-running it with changes (measures)."""
+
+    hazard: Hazard
+    exposures: Exposures
+    functions: ImpactFuncSet
+    centroid: np.ndarray  # each asset's centroid, NO_CENTROID for none
+
+
+@dataclass(frozen=True)
 class RiskLine:
     """One exposure under one hazard, one scenario and one methodology."""
 
@@ -116,6 +126,7 @@ class RiskLine:
     value: np.ndarray  # the values used (scenario growth applied)
     assets_beyond: int
     event_name: np.ndarray
+    inputs: EngineInputs
 
     @property
     def key(self) -> str:
@@ -199,11 +210,17 @@ def run_risk(
                     key = (impact.hazard, exposure.id)
                     if key not in assignments:
                         assignments[key] = _assign(exposures, hazard, config)
-                    result = compute_impact(
+                    inputs = EngineInputs(
                         hazard,
                         exposures,
                         _counted(functions, hazard.haz_type, exposures.impf_id, impact.result),
                         assignments[key].centroid,
+                    )
+                    result = compute_impact(
+                        inputs.hazard,
+                        inputs.exposures,
+                        inputs.functions,
+                        inputs.centroid,
                         client=client,
                     )
                     run.lines.append(
@@ -220,6 +237,7 @@ def run_risk(
                             value=exposures.value,
                             assets_beyond=assignments[key].beyond,
                             event_name=hazard.event_name,
+                            inputs=inputs,
                         )
                     )
                     done += 1
