@@ -1,0 +1,238 @@
+"""What each measure is worth to each party: the impact it avoids on every risk line, now
+and in the future scenario, and the present value of its benefits and costs.
+
+Money: benefits are the avoided expected annual impact of the risk lines counted in the
+region currency; lines of people (deaths, people affected) are reported as avoided per
+year beside them. Before a deal shares the costs (the negotiation stage), each measure's
+cost is borne by its host party.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from bordercompact.measures.apply import (
+    Resolved,
+    ZoneHazard,
+    ZoneReduction,
+    ZoneVulnerability,
+    avoided_impact,
+)
+from bordercompact.measures.effects import IntensityChange
+from bordercompact.measures.model import (
+    AppraisalSettings,
+    ExposureEffect,
+    HazardEffect,
+    Measure,
+    MeasuresConfig,
+    PeopleEffect,
+    VulnerabilityEffect,
+)
+from bordercompact.measures.value import (
+    benefit_cost_ratio,
+    discount_factors,
+    net_present_value,
+)
+from bordercompact.measures.zones import inside, zone_polygons
+from bordercompact.region.load import Region
+from bordercompact.risk.pipeline import HARMONIZED, PRESENT, RiskLine, RiskRun
+
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one measure avoids on one risk line under one scenario, per year."""
+
+    measure: str
+    scenario: str
+    hazard: str
+    exposure: str
+    result: str
+    unit: str
+    avoided_by_party: dict[str, float]
+    touched_assets: int
+
+
+def line_effects(
+    measure: Measure, line: RiskLine, region: Region, layers: dict[str, gpd.GeoDataFrame]
+) -> list[Resolved]:
+    """The measure's effects on one risk line, resolved to centroids and assets."""
+    inputs = line.inputs
+    lon, lat = inputs.exposures.lon, inputs.exposures.lat
+    resolved: list[Resolved] = []
+    for effect in measure.effects:
+        if isinstance(effect, HazardEffect) and effect.hazard == line.hazard:
+            polygon = zone_polygons(effect.zone, region, layers)
+            centroids = inputs.hazard.centroids
+            resolved.append(
+                ZoneHazard(
+                    inside(polygon, centroids.lon, centroids.lat),
+                    IntensityChange(effect.scale, effect.shift, effect.up_to_return_period),
+                )
+            )
+        elif (
+            isinstance(effect, VulnerabilityEffect)
+            and (effect.hazard, effect.exposure) == (line.hazard, line.exposure)
+            and line.result == "impact"
+        ):
+            chosen = inside(zone_polygons(effect.zone, region, layers), lon, lat)
+            if effect.classes:
+                field = _class_field(line)
+                chosen &= np.isin(line.assets.frame[field].astype(str).to_numpy(), effect.classes)
+            resolved.append(
+                ZoneVulnerability(
+                    chosen,
+                    (effect.mdd_scale, effect.mdd_shift),
+                    (effect.paa_scale, effect.paa_shift),
+                )
+            )
+        elif isinstance(effect, ExposureEffect) and effect.exposure == line.exposure:
+            resolved.append(
+                ZoneReduction(inside(zone_polygons(effect.zone, region, layers), lon, lat), 1.0)
+            )
+        elif (
+            isinstance(effect, PeopleEffect)
+            and (effect.hazard, effect.exposure) == (line.hazard, line.exposure)
+            and effect.within_minutes_of is None
+        ):
+            chosen = (
+                np.ones(inputs.exposures.size, dtype=bool)
+                if effect.zone is None
+                else inside(zone_polygons(effect.zone, region, layers), lon, lat)
+            )
+            resolved.append(ZoneReduction(chosen, effect.reduction))
+    return resolved
+
+
+def _class_field(line: RiskLine) -> str:
+    """The field whose terms pick a line's damage curves (its by_field in risk.toml)."""
+    impact = next(i for i in line.assets.spec.impacts if i.hazard == line.hazard)
+    if impact.by_field is None:
+        raise ValueError(
+            f"risk.toml: exposure {line.exposure!r} picks one function for all assets; "
+            "expected by_field for a measure that changes some classes only"
+        )
+    return impact.by_field
+
+
+def measure_outcomes(
+    config: MeasuresConfig,
+    region: Region,
+    layers: dict[str, gpd.GeoDataFrame],
+    risk: RiskRun,
+) -> list[Outcome]:
+    """Every measure on every harmonized risk line it touches, for the present and the
+    appraisal's future scenario."""
+    scenarios = {PRESENT, config.appraisal.future_scenario} - {None}
+    outcomes = []
+    for measure in config.measures:
+        for line in risk.lines:
+            if line.methodology != HARMONIZED or line.scenario not in scenarios:
+                continue
+            effects = line_effects(measure, line, region, layers)
+            if not effects:
+                continue
+            avoided = avoided_impact(line.inputs, effects)
+            outcomes.append(
+                Outcome(
+                    measure=measure.id,
+                    scenario=line.scenario,
+                    hazard=line.hazard,
+                    exposure=line.exposure,
+                    result=line.result,
+                    unit=line.unit,
+                    avoided_by_party=avoided.avoided_by_party(),
+                    touched_assets=int(avoided.touched.sum()),
+                )
+            )
+    return outcomes
+
+
+def active_years(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
+    """Per year of the appraisal, whether the measure works: from the year after its
+    construction ends, for its lifetime."""
+    years = np.arange(settings.first_year, settings.last_year + 1)
+    start = max(measure.construction_years) + 1
+    return (years >= start) & (years < start + measure.lifetime_years)
+
+
+def yearly_costs(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
+    """Per year of the appraisal: the capital cost spread evenly over the construction
+    years, and the yearly cost while the measure works (region currency)."""
+    years = np.arange(settings.first_year, settings.last_year + 1)
+    building = np.isin(years, measure.construction_years)
+    return (
+        np.where(building, measure.capital_cost / len(set(measure.construction_years)), 0.0)
+        + active_years(measure, settings) * measure.annual_cost
+    )
+
+
+def scenario_weights(settings: AppraisalSettings) -> np.ndarray:
+    """Per year, how far the risk has moved from the present to the future scenario:
+    ((year − first) / (future year − first))^p, held at 1 after the future year
+    (CLIMADA's cost–benefit time dependence); 0 throughout without a future scenario."""
+    years = np.arange(settings.first_year, settings.last_year + 1)
+    if settings.future_year is None or settings.future_year <= settings.first_year:
+        return np.zeros(len(years)) if settings.future_year is None else np.ones(len(years))
+    span = settings.future_year - settings.first_year
+    return np.clip((years - settings.first_year) / span, 0.0, 1.0) ** settings.time_exponent
+
+
+def appraise(
+    config: MeasuresConfig, outcomes: list[Outcome], parties: list[str], currency: str
+) -> pd.DataFrame:
+    """Per measure and party (and ``total``): the present value of the avoided impact in
+    money (``benefit``), of the costs (``cost``: the host's, before a deal shares them),
+    ``npv`` and ``bcr``, the avoided impact in money per year now and in the future
+    scenario, and (``total`` row) the present value of the co-benefits the manifest prices
+    (``co_benefit_value``, not in the NPV). Lines of people are in the outcomes."""
+    settings = config.appraisal
+    rates = np.full(settings.last_year - settings.first_year + 1, settings.discount_rate)
+    factors = discount_factors(rates)
+    weights = scenario_weights(settings)
+    rows = []
+    for measure in config.measures:
+        active = active_years(measure, settings)
+        cost = float(yearly_costs(measure, settings) @ factors)
+        money = [o for o in outcomes if o.measure == measure.id and o.unit == currency]
+        co_benefits = sum(
+            amount * settings.co_benefit_values.get(name, 0.0)
+            for name, amount in measure.co_benefits.items()
+        )
+        for party in [TOTAL, *parties]:
+            now = _avoided(money, PRESENT, party)
+            later = _avoided(money, settings.future_scenario, party)
+            benefit = float(((now + (later - now) * weights) * active) @ factors)
+            their_cost = cost if party in (TOTAL, measure.host) else 0.0
+            rows.append(
+                {
+                    "measure": measure.id,
+                    "party": party,
+                    "host": measure.host,
+                    "benefit": benefit,
+                    "cost": their_cost,
+                    "npv": net_present_value(benefit, their_cost),
+                    "bcr": benefit_cost_ratio(benefit, their_cost),
+                    "avoided_per_year_present": now,
+                    "avoided_per_year_future": later,
+                    "co_benefit_value": float(co_benefits * active @ factors)
+                    if party == TOTAL
+                    else 0.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _avoided(outcomes: list[Outcome], scenario: str | None, party: str) -> float:
+    """The avoided impact per year of ``outcomes`` under ``scenario`` (0 without one), for a
+    party or in total."""
+    return sum(
+        sum(o.avoided_by_party.values()) if party == TOTAL else o.avoided_by_party.get(party, 0.0)
+        for o in outcomes
+        if scenario is not None and o.scenario == scenario
+    )

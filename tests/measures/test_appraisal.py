@@ -1,0 +1,86 @@
+"""Appraisal arithmetic against numbers worked out by hand: when a measure works, its
+costs per year, the move from present to future risk, and benefit, cost, NPV and BCR per
+party."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bordercompact.measures.appraisal import (
+    Outcome,
+    active_years,
+    appraise,
+    scenario_weights,
+    yearly_costs,
+)
+from bordercompact.measures.model import AppraisalSettings, Measure, MeasuresConfig
+
+SETTINGS = AppraisalSettings(
+    first_year=2026,
+    last_year=2030,
+    discount_rate=0.10,
+    future_scenario="future",
+    future_year=2030,
+    co_benefit_values={"green_area_ha": 5.0},
+)
+LEVEE = Measure.model_validate(
+    {
+        "id": "levee",
+        "name": {"en": "Levee"},
+        "proposed_by": "a",
+        "host": "a",
+        "capital_cost": 100.0,
+        "annual_cost": 10.0,
+        "lifetime_years": 3,
+        "construction_years": [2026],
+        "co_benefits": {"green_area_ha": 2.0, "jobs": 7.0},
+        "effects": [
+            {"type": "hazard", "hazard": "flood", "zone": {"features": ["z"]}, "scale": 0.0}
+        ],
+    }
+)
+
+
+def outcome(scenario: str, a: float, b: float, unit: str = "EUR") -> Outcome:
+    return Outcome("levee", scenario, "flood", "buildings", "impact", unit, {"a": a, "b": b}, 1)
+
+
+def test_a_measure_works_from_the_year_after_construction_for_its_lifetime() -> None:
+    # built in 2026, works 2027, 2028, 2029 (3 years), not 2030
+    np.testing.assert_array_equal(active_years(LEVEE, SETTINGS), [0, 1, 1, 1, 0])
+
+
+def test_costs_are_capital_while_building_and_yearly_while_working() -> None:
+    np.testing.assert_allclose(yearly_costs(LEVEE, SETTINGS), [100, 10, 10, 10, 0])
+
+
+def test_the_risk_moves_to_the_future_scenario_by_its_year() -> None:
+    np.testing.assert_allclose(scenario_weights(SETTINGS), [0, 0.25, 0.5, 0.75, 1])
+    held = SETTINGS.model_copy(update={"future_year": 2028})
+    np.testing.assert_allclose(scenario_weights(held), [0, 0.5, 1, 1, 1])
+    none = SETTINGS.model_copy(update={"future_scenario": None, "future_year": None})
+    np.testing.assert_allclose(scenario_weights(none), 0)
+
+
+def test_benefit_cost_npv_and_bcr_per_party_by_hand() -> None:
+    config = MeasuresConfig(appraisal=SETTINGS, measures=[LEVEE])
+    # avoided per year: a 20 now, 40 in the future; b 10 now, 10 in the future
+    outcomes = [outcome("present", 20, 10), outcome("future", 40, 10)]
+    outcomes.append(outcome("present", 3, 3, unit="deaths"))  # people: not money
+    table = appraise(config, outcomes, ["a", "b"], "EUR").set_index("party")
+    d = 1.1 ** -np.arange(5)
+    # a: 20 + 20·w in the working years 2027–29 (w = .25, .5, .75): 25, 30, 35
+    benefit_a = 25 * d[1] + 30 * d[2] + 35 * d[3]
+    benefit_b = 10 * (d[1] + d[2] + d[3])
+    cost = 100 + 10 * (d[1] + d[2] + d[3])
+    assert table.loc["a", "benefit"] == pytest.approx(benefit_a)
+    assert table.loc["b", "benefit"] == pytest.approx(benefit_b)
+    assert table.loc["a", "cost"] == pytest.approx(cost)  # the host pays, before a deal
+    assert table.loc["b", "cost"] == 0
+    assert table.loc["b", "npv"] == pytest.approx(benefit_b)
+    assert table.loc["total", "npv"] == pytest.approx(benefit_a + benefit_b - cost)
+    assert table.loc["total", "bcr"] == pytest.approx((benefit_a + benefit_b) / cost)
+    assert table.loc["total", "avoided_per_year_present"] == 30
+    # 2 ha of green area at 5 a year while working; jobs have no agreed price
+    assert table.loc["total", "co_benefit_value"] == pytest.approx(10 * (d[1] + d[2] + d[3]))
