@@ -222,7 +222,10 @@ def demo(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    run_dir = _equity(region, out, None, None, True, as_json, quiet)
+    if (region / "measures.toml").is_file():
+        run_dir = _appraise(region, out, None, None, True, as_json, quiet)
+    else:
+        run_dir = _equity(region, out, None, None, True, as_json, quiet)
     if not as_json:
         console.print(f"demo results: {run_dir}")
 
@@ -647,3 +650,106 @@ def _show_equity(run: Any) -> None:
         console.print(shown)
     for note in run.notes:
         console.print(f"[yellow]{note}[/]")
+
+
+@app.command()
+def appraise(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    workers: Annotated[int | None, typer.Option(help="Risk on a local Dask cluster.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Risk on this scheduler.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Harmonize a region, compute its risk and equity, and appraise the measures of
+    measures.toml: per measure and party, the benefit, cost, NPV and BCR."""
+    _appraise(region_dir, out, workers, scheduler, overwrite, as_json, quiet)
+
+
+def _appraise(
+    region_dir: Path,
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+    as_json: bool,
+    quiet: bool,
+) -> Path:
+    from bordercompact.equity.access import AccessError
+    from bordercompact.equity.svi import SviError
+    from bordercompact.measures.outputs import appraise_into
+    from bordercompact.measures.value import AppraisalError
+    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
+
+    expected = (*RISK_INPUT_ERRORS, AccessError, SviError, AppraisalError)
+    with (
+        _failing_cleanly(region_dir, out, "measures not appraised", as_json, quiet, expected),
+        _progress(not (quiet or as_json), "appraisal") as progress,
+        _dask_client(workers, scheduler) as client,
+    ):
+        run, run_dir = appraise_into(
+            region_dir, out, client=client, overwrite=overwrite, progress=progress
+        )
+    if as_json:
+        records = run.table.replace([float("inf"), float("-inf")], None)
+        console.print_json(
+            json.dumps(
+                {"ok": True, "run_dir": str(run_dir), "table": records.to_dict("records")},
+                default=str,
+            )
+        )
+        return run_dir
+    if quiet:
+        return run_dir
+    _show_risk(run.risk)
+    if run.equity is not None:
+        _show_equity(run.equity)
+    _show_appraisal(run)
+    console.print(f"appraisal in [bold]{run_dir / 'appraisal'}[/] (appraisal.csv, outcomes.csv)")
+    return run_dir
+
+
+def _show_appraisal(run: Any) -> None:
+    """Per measure: its cost, and per party its benefit and NPV (present values), the BCR,
+    co-benefits and what it removes."""
+    table = run.table
+    parties = [p for p in table["party"].unique() if p != "total"]
+    settings = run.config.appraisal
+    shown = Table(
+        "measure",
+        "host",
+        "cost",
+        *(f"benefit {p}" for p in parties),
+        "NPV total",
+        "BCR",
+        title=f"appraisal: present values {settings.first_year}–{settings.last_year} at "
+        f"{settings.discount_rate:.1%} (the host pays before a deal)",
+    )
+    by_measure = {m: rows.set_index("party") for m, rows in table.groupby("measure", sort=False)}
+    for measure in run.config.measures:
+        rows = by_measure[measure.id]
+        bcr = rows.loc["total", "bcr"]
+        shown.add_row(
+            measure.id,
+            measure.host,
+            _figure(rows.loc["total", "cost"]),
+            *(_figure(rows.loc[p, "benefit"]) for p in parties),
+            _figure(rows.loc["total", "npv"]),
+            "∞" if bcr == float("inf") else f"{bcr:.2f}",
+        )
+    console.print(shown)
+    for measure in run.config.measures:
+        for effect in measure.effects:
+            if effect.type != "exposure":
+                continue
+            touched = next(
+                (
+                    o.touched_assets
+                    for o in run.outcomes
+                    if (o.measure, o.scenario, o.exposure)
+                    == (measure.id, "present", effect.exposure)
+                ),
+                0,
+            )
+            console.print(f"{measure.id}: {touched:,} of {effect.exposure} bought out (displaced)")

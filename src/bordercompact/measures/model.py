@@ -16,6 +16,7 @@ Effects (one or more per measure; CLIMADA's measure semantics where they overlap
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -236,3 +237,14 @@ def _check_references(
                 f"measures[{i}].construction_years",
                 measure.id,
             )
+
+
+def zone_files(region: Region, config: MeasuresConfig) -> list[Path]:
+    """The files of the measures' zones (for a run's provenance), each once."""
+    paths = {
+        region.path(zone.path)
+        for measure in config.measures
+        for effect in measure.effects
+        if (zone := getattr(effect, "zone", None)) is not None and zone.path is not None
+    }
+    return sorted(paths)

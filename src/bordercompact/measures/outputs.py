@@ -1,0 +1,142 @@
+"""The appraisal stage from a region directory, and its files in the run directory
+(``RUN_DIR/appraisal/``, documented in ``docs/commands/appraise.md``)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bordercompact.equity.config import EQUITY_CONFIG_NAME, load_equity_config
+from bordercompact.equity.outputs import write_equity
+from bordercompact.equity.pipeline import EquityRun, run_equity
+from bordercompact.harmonize.output import write_harmonization
+from bordercompact.measures.appraisal import Outcome, appraise, measure_outcomes
+from bordercompact.measures.model import (
+    MEASURES_CONFIG_NAME,
+    MeasuresConfig,
+    load_measures,
+    zone_files,
+)
+from bordercompact.region.load import load_region
+from bordercompact.region.workspace import (
+    atomic_run_dir,
+    check_run_dir_target,
+    provenance,
+    utc_now,
+    write_provenance,
+)
+from bordercompact.risk.config import load_risk_config
+from bordercompact.risk.outputs import (
+    harmonized,
+    risk_inputs,
+    risk_parameters,
+    risk_stage,
+    write_risk,
+)
+from bordercompact.risk.pipeline import Progress, RiskRun
+
+
+@dataclass
+class AppraisalRun:
+    config: MeasuresConfig
+    risk: RiskRun
+    equity: EquityRun | None
+    outcomes: list[Outcome]
+    table: pd.DataFrame  # per measure and party
+
+
+def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
+    """``appraisal/appraisal.csv`` (per measure and party), ``outcomes.csv`` (per measure,
+    scenario and risk line: the avoided impact per party and year) and ``metrics.json``."""
+    out = run_dir / "appraisal"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "appraisal.csv", out / "outcomes.csv", out / "metrics.json"]
+    run.table.to_csv(paths[0], index=False)
+    outcomes = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in asdict(o).items() if k != "avoided_by_party"},
+                "party": p,
+                "avoided": a,
+            }
+            for o in run.outcomes
+            for p, a in o.avoided_by_party.items()
+        ]
+    )
+    outcomes.to_csv(paths[1], index=False)
+    records = [
+        {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+        for r in run.table.to_dict("records")
+    ]
+    document = {
+        "appraisal": run.config.appraisal.model_dump(mode="json"),
+        "measures": [m.model_dump(mode="json", exclude={"effects"}) for m in run.config.measures],
+        "table": records,
+    }
+    paths[2].write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return paths
+
+
+def appraise_into(
+    region_root: Path,
+    run_dir: Path,
+    *,
+    client: Any = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> tuple[AppraisalRun, Path]:
+    """Harmonize the region, compute its risk, its equity (with an ``equity.toml``) and the
+    appraisal of its measures, and write all of it into ``run_dir`` (complete, with its
+    provenance, or not at all)."""
+    check_run_dir_target(run_dir, overwrite=overwrite)
+    started = utc_now()
+    region = load_region(region_root)
+    config = load_measures(region)  # the set-ups' mistakes before the long part
+    load_risk_config(region)
+    with_equity = (region.root / EQUITY_CONFIG_NAME).is_file()
+    equity_config = load_equity_config(region) if with_equity else None
+    harmonization = harmonized(region_root, progress)
+    assert harmonization.region is not None
+    risk = risk_stage(harmonization, client=client, progress=progress)
+    equity = (
+        run_equity(harmonization.region, harmonization.layers, equity_config, risk)
+        if equity_config is not None
+        else None
+    )
+    if progress:
+        progress(0, len(config.measures), "appraising the measures")
+    outcomes = measure_outcomes(config, harmonization.region, harmonization.layers, risk)
+    parties = [p.id for p in harmonization.region.parties]
+    table = appraise(config, outcomes, parties, harmonization.region.settings.currency)
+    run = AppraisalRun(config, risk, equity, outcomes, table)
+    with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
+        written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
+        if equity is not None:
+            written += write_equity(equity, staging)
+        written += write_appraisal(run, staging)
+        record = provenance(
+            command="appraise",
+            parameters={
+                "region": str(Path(region_root).absolute()),
+                "out": str(Path(run_dir).absolute()),
+                "measures": config.model_dump(mode="json"),
+                **risk_parameters(risk, client),
+            },
+            inputs=[
+                *risk_inputs(risk),
+                region.root / MEASURES_CONFIG_NAME,
+                *zone_files(region, config),
+                *([region.root / EQUITY_CONFIG_NAME] if with_equity else []),
+            ],
+            input_root=region.root,
+            outputs=written,
+            output_root=staging,
+            started=started,
+        )
+        write_provenance(staging, record)
+    return run, Path(run_dir).absolute()
