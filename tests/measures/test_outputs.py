@@ -1,0 +1,106 @@
+"""The appraisal stage on the mini region: a levee along the border river, valued per
+party from the region's own risk lines, written with the run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from bordercompact.measures.outputs import appraise_into
+from tests.mini_region import ANALYSIS_CRS, BORDER_X, Y0, Y1
+from tests.risk.test_pipeline import write_risk_inputs
+
+MEASURES = """\
+[appraisal]
+first_year = 2026
+last_year = 2040
+discount_rate = 0.03
+future_scenario = "future"
+future_year = 2035
+
+[[measures]]
+id = "levee"
+name = { en = "Levee", es = "Bordo" }
+proposed_by = "authority"
+host = "north"
+capital_cost = 5e5
+annual_cost = 1e4
+lifetime_years = 50
+construction_years = [2026]
+approvals = ["north", "south"]
+
+[[measures.effects]]
+type = "hazard"
+hazard = "river-flood"
+zone = { path = "measures/levee.geojson" }
+scale = 0.0
+up_to_return_period = 50
+
+[[measures]]
+id = "warning"
+name = { en = "Heat warning" }
+proposed_by = "north"
+host = "north"
+capital_cost = 1e4
+lifetime_years = 10
+construction_years = [2026]
+
+[[measures.effects]]
+type = "people"
+hazard = "heat"
+exposure = "residents"
+reduction = 0.5
+"""
+
+
+@pytest.fixture
+def appraised(mini_region: Path, tmp_path: Path):
+    write_risk_inputs(mini_region, "river-flood,2,,0.3,\n", "")
+    (mini_region / "measures").mkdir()
+    strip = box(BORDER_X - 800, Y0, BORDER_X + 800, Y1)  # the river's floodplain, both banks
+    gpd.GeoDataFrame(geometry=[strip], crs=ANALYSIS_CRS).to_file(
+        mini_region / "measures/levee.geojson"
+    )
+    (mini_region / "measures.toml").write_text(MEASURES, encoding="utf-8")
+    return appraise_into(mini_region, tmp_path / "run")
+
+
+def test_the_levee_avoids_flood_losses_on_both_banks_now_and_more_later(appraised) -> None:
+    run, _ = appraised
+    levee = [o for o in run.outcomes if o.measure == "levee"]
+    assert {(o.scenario, o.exposure) for o in levee} == {
+        ("present", "buildings"),
+        ("future", "buildings"),
+    }
+    now = next(o for o in levee if o.scenario == "present").avoided_by_party
+    assert now["north"] > 0 and now["south"] > 0
+
+
+def test_the_table_has_every_party_and_the_host_pays(appraised) -> None:
+    run, _ = appraised
+    table = run.table[run.table.measure == "levee"].set_index("party")
+    assert set(table.index) == {"total", "north", "south", "authority"}
+    assert table.loc["south", "cost"] == 0 and table.loc["north", "cost"] > 0
+    assert table.loc["total", "benefit"] == pytest.approx(
+        table.loc[["north", "south", "authority"], "benefit"].sum()
+    )
+    # the warning avoids no money: people are in the outcomes, not the benefit
+    warning = run.table[run.table.measure == "warning"].set_index("party")
+    assert warning.loc["total", "benefit"] == 0
+    people = [o for o in run.outcomes if o.measure == "warning"]
+    assert people and all(o.unit == "people" for o in people)
+
+
+def test_the_run_dir_holds_the_appraisal(appraised) -> None:
+    _, run_dir = appraised
+    table = pd.read_csv(run_dir / "appraisal/appraisal.csv")
+    assert {"measure", "party", "benefit", "cost", "npv", "bcr"} <= set(table.columns)
+    metrics = json.loads((run_dir / "appraisal/metrics.json").read_text(encoding="utf-8"))
+    assert [m["id"] for m in metrics["measures"]] == ["levee", "warning"]
+    provenance = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
+    assert any(i["path"].endswith("levee.geojson") for i in provenance["inputs"])
