@@ -43,7 +43,21 @@ LEVEE = Measure.model_validate(
 
 
 def outcome(scenario: str, a: float, b: float, unit: str = "EUR") -> Outcome:
-    return Outcome("levee", scenario, "flood", "buildings", "impact", unit, {"a": a, "b": b}, 1)
+    none = np.zeros(0)
+    return Outcome(
+        "levee",
+        scenario,
+        "flood",
+        "buildings",
+        "impact",
+        unit,
+        {"a": a, "b": b},
+        1,
+        none,
+        none,
+        none,
+        none,
+    )
 
 
 def test_a_measure_works_from_the_year_after_construction_for_its_lifetime() -> None:

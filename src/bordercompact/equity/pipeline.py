@@ -122,7 +122,7 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
                 graphs[(mode, scenario)] = with_crossings(base, delays, closed)
             except AccessError as error:
                 raise AccessError(f"equity.toml: access scenario {scenario!r}: {error}") from None
-    summaries, per_zone = [], []
+    summaries, trips = [], []
     for kind in spec.facilities:
         chosen = facilities[facilities["category"].astype(str).isin(kind.categories)]
         if chosen.empty:
@@ -145,15 +145,15 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
                 )
                 labels = {"facility": kind.id, "scenario": scenario, "rule": rule}
                 summaries += _summaries(nearest.minutes, zones, kind, spec, labels)
-                per_zone.append(
+                trips.append(
                     pd.DataFrame(
                         {"feature_id": zones["feature_id"], **labels, "minutes": nearest.minutes}
                     )
                 )
             if capacity is not None:
-                per_zone.append(_catchment(graph, zones, origin, nodes, capacity, kind, scenario))
+                trips.append(_catchment(graph, zones, origin, nodes, capacity, kind, scenario))
     run.access = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
-    run.access_by_zone = pd.concat(per_zone, ignore_index=True) if per_zone else pd.DataFrame()
+    run.access_by_zone = pd.concat(trips, ignore_index=True) if trips else pd.DataFrame()
 
 
 def _capacity(run: EquityRun, chosen: gpd.GeoDataFrame, kind: FacilityKind) -> np.ndarray | None:
@@ -239,7 +239,9 @@ def _add_distribution(run: EquityRun, risk: Any) -> None:
     for line in risk.lines:
         if line.methodology != HARMONIZED:
             continue
-        per_zone = _per_zone(line, zones)
+        in_zones = per_zone(
+            line.impact.eai_exp, line.assets.feature_id, line.assets.lon, line.assets.lat, zones
+        )
         labels = {
             "scenario": line.scenario,
             "hazard": line.hazard,
@@ -248,16 +250,16 @@ def _add_distribution(run: EquityRun, risk: Any) -> None:
             "unit": line.unit,
         }
         table = split_by_party_and_quintile(
-            per_zone, zones["party"].to_numpy(), zones["svi"].to_numpy(), zones["population"]
+            in_zones, zones["party"].to_numpy(), zones["svi"].to_numpy(), zones["population"]
         ).rename(columns={"weight": "population", "weight_share": "population_share"})
         splits.append(table.assign(**labels))
         population = zones["population"].to_numpy()[known]
-        values, svi = per_zone[known], zones["svi"].to_numpy()[known]
+        values, svi = in_zones[known], zones["svi"].to_numpy()[known]
         indices.append(
             {
                 **labels,
-                "in_zones": float(per_zone.sum()),
-                "outside_zones": float(line.impact.eai_exp.sum() - per_zone.sum()),
+                "in_zones": float(in_zones.sum()),
+                "outside_zones": float(line.impact.eai_exp.sum() - in_zones.sum()),
                 "concentration_index": concentration_index(values, svi, population),
                 "share_most_vulnerable_20pct": share_to_most_vulnerable(values, svi, population),
             }
@@ -266,19 +268,25 @@ def _add_distribution(run: EquityRun, risk: Any) -> None:
     run.concentration = pd.DataFrame(indices)
 
 
-def _per_zone(line: Any, zones: gpd.GeoDataFrame) -> np.ndarray:
-    """A risk line's EAI summed per zone: the zone's own where the exposure is the zones,
-    else the assets standing in it (assets in no zone are left out)."""
-    eai = pd.Series(line.impact.eai_exp, index=line.assets.feature_id)
-    own = zones["feature_id"].map(eai)
-    if own.notna().all():
-        return own.to_numpy(dtype=np.float64)
+def per_zone(
+    values: np.ndarray,
+    feature_id: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    zones: gpd.GeoDataFrame,
+) -> np.ndarray:
+    """Per-asset values summed per zone: the zone's own where the assets are the zones
+    (matched by ``feature_id``), else the assets standing in it (at ``lon``, ``lat``;
+    assets in no zone are left out)."""
+    by_id = pd.Series(values, index=feature_id)
+    if not by_id.index.has_duplicates:
+        own = zones["feature_id"].map(by_id)
+        if own.notna().all():
+            return own.to_numpy(dtype=np.float64)
     points = gpd.GeoDataFrame(
-        {"eai": line.impact.eai_exp},
-        geometry=gpd.points_from_xy(line.assets.lon, line.assets.lat),
-        crs="EPSG:4326",
+        {"value": values}, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326"
     ).to_crs(zones.crs)
     inside = gpd.sjoin(points, zones[["geometry"]], predicate="intersects", how="inner")
     inside = inside[~inside.index.duplicated()]  # on a boundary or in overlaps: the first
-    summed = inside.groupby("index_right")["eai"].sum()
+    summed = inside.groupby("index_right")["value"].sum()
     return summed.reindex(range(len(zones)), fill_value=0.0).to_numpy(dtype=np.float64)

@@ -9,12 +9,18 @@ cost is borne by its host party.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from bordercompact.equity.distribution import (
+    UNKNOWN_QUINTILE,
+    concentration_index,
+    share_to_most_vulnerable,
+)
+from bordercompact.equity.pipeline import EquityRun, per_zone
 from bordercompact.measures.apply import (
     Resolved,
     ZoneHazard,
@@ -56,6 +62,10 @@ class Outcome:
     unit: str
     avoided_by_party: dict[str, float]
     touched_assets: int
+    feature_id: np.ndarray = field(repr=False)  # the touched assets'
+    lon: np.ndarray = field(repr=False)
+    lat: np.ndarray = field(repr=False)
+    avoided_eai: np.ndarray = field(repr=False)  # per touched asset, per year
 
 
 def line_effects(
@@ -138,6 +148,8 @@ def measure_outcomes(
             if not effects:
                 continue
             avoided = avoided_impact(line.inputs, effects)
+            touched = line.inputs.exposures
+            mask = avoided.touched
             outcomes.append(
                 Outcome(
                     measure=measure.id,
@@ -147,7 +159,11 @@ def measure_outcomes(
                     result=line.result,
                     unit=line.unit,
                     avoided_by_party=avoided.avoided_by_party(),
-                    touched_assets=int(avoided.touched.sum()),
+                    touched_assets=int(mask.sum()),
+                    feature_id=touched.asset_id[mask],
+                    lon=touched.lon[mask],
+                    lat=touched.lat[mask],
+                    avoided_eai=avoided.before.eai_exp - avoided.after.eai_exp,
                 )
             )
     return outcomes
@@ -236,3 +252,36 @@ def _avoided(outcomes: list[Outcome], scenario: str | None, party: str) -> float
         for o in outcomes
         if scenario is not None and o.scenario == scenario
     )
+
+
+def benefit_distribution(outcomes: list[Outcome], equity: EquityRun) -> pd.DataFrame:
+    """Who gains from each measure, per present risk line: its avoided impact summed per
+    census zone, with its concentration index over people ranked from least to most
+    vulnerable (positive: the gains go mostly to the more vulnerable) and the share going
+    to the most vulnerable 20 % of people."""
+    zones = equity.zones
+    known = zones["quintile"].to_numpy() != UNKNOWN_QUINTILE
+    people = zones["population"].to_numpy()
+    rows = []
+    for outcome in outcomes:
+        if outcome.scenario != PRESENT:
+            continue
+        gains = per_zone(outcome.avoided_eai, outcome.feature_id, outcome.lon, outcome.lat, zones)
+        index, share = float("nan"), float("nan")
+        if gains[known].sum() > 0 and (people[known] > 0).any():
+            svi = zones["svi"].to_numpy()[known]
+            index = concentration_index(gains[known], svi, people[known])
+            share = share_to_most_vulnerable(gains[known], svi, people[known])
+        rows.append(
+            {
+                "measure": outcome.measure,
+                "hazard": outcome.hazard,
+                "exposure": outcome.exposure,
+                "result": outcome.result,
+                "unit": outcome.unit,
+                "avoided_in_zones": float(gains.sum()),
+                "concentration_index": index,
+                "share_most_vulnerable_20pct": share,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,12 @@ from bordercompact.equity.config import EQUITY_CONFIG_NAME, load_equity_config
 from bordercompact.equity.outputs import write_equity
 from bordercompact.equity.pipeline import EquityRun, run_equity
 from bordercompact.harmonize.output import write_harmonization
-from bordercompact.measures.appraisal import Outcome, appraise, measure_outcomes
+from bordercompact.measures.appraisal import (
+    Outcome,
+    appraise,
+    benefit_distribution,
+    measure_outcomes,
+)
 from bordercompact.measures.model import (
     MEASURES_CONFIG_NAME,
     MeasuresConfig,
@@ -48,6 +53,7 @@ class AppraisalRun:
     equity: EquityRun | None
     outcomes: list[Outcome]
     table: pd.DataFrame  # per measure and party
+    who_gains: pd.DataFrame  # per measure and present risk line (with an equity run)
 
 
 def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
@@ -57,15 +63,24 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "appraisal.csv", out / "outcomes.csv", out / "metrics.json"]
     run.table.to_csv(paths[0], index=False)
+    if not run.who_gains.empty:
+        paths.append(out / "who_gains.csv")
+        run.who_gains.to_csv(paths[-1], index=False)
     outcomes = pd.DataFrame(
         [
             {
-                **{k: v for k, v in asdict(o).items() if k != "avoided_by_party"},
-                "party": p,
-                "avoided": a,
+                "measure": o.measure,
+                "scenario": o.scenario,
+                "hazard": o.hazard,
+                "exposure": o.exposure,
+                "result": o.result,
+                "unit": o.unit,
+                "touched_assets": o.touched_assets,
+                "party": party,
+                "avoided": avoided,
             }
             for o in run.outcomes
-            for p, a in o.avoided_by_party.items()
+            for party, avoided in o.avoided_by_party.items()
         ]
     )
     outcomes.to_csv(paths[1], index=False)
@@ -113,7 +128,8 @@ def appraise_into(
     outcomes = measure_outcomes(config, harmonization.region, harmonization.layers, risk)
     parties = [p.id for p in harmonization.region.parties]
     table = appraise(config, outcomes, parties, harmonization.region.settings.currency)
-    run = AppraisalRun(config, risk, equity, outcomes, table)
+    who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
+    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains)
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
         if equity is not None:
