@@ -41,6 +41,7 @@ GeoPackage ``gpkg_contents`` table and the shapefile's DBF header; both are pinn
 from __future__ import annotations
 
 import argparse
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,7 @@ import pyogrio
 import rasterio
 import shapely
 from pyproj import Geod, Transformer
-from rasterio.features import rasterize
+from rasterio.features import rasterize, shapes
 from rasterio.transform import from_origin
 from scipy.ndimage import distance_transform_edt
 from scipy.signal import lfilter
@@ -1149,10 +1150,7 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
     north = math.ceil(max(lat) / DEM_RES_DEG) * DEM_RES_DEG
     width, height = round((east - west) / DEM_RES_DEG), round((north - south) / DEM_RES_DEG)
     transform = from_origin(west, north, DEM_RES_DEG, DEM_RES_DEG)
-    cols, rows = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
-    x, y = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True).transform(
-        west + cols * DEM_RES_DEG, north - rows * DEM_RES_DEG
-    )
+    x, y = cell_centres(transform, (height, width))
     xc, yc = frame.box.centroid.x, frame.box.centroid.y
     along_se = ((x - xc) - (y - yc)) / math.sqrt(2.0)
     d = shapely.distance(shapely.points(x.ravel(), y.ravel()), frame.river).reshape(x.shape)
@@ -1168,6 +1166,14 @@ def make_dem(rng: np.random.Generator, frame: Frame) -> tuple[np.ndarray, object
         )
     z += rng.normal(0.0, 0.15, z.shape)
     return np.round(z, 2).astype("float32"), transform
+
+
+def cell_centres(transform, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The analysis-CRS coordinates (m) of the cell centres of a north-up lon/lat grid."""
+    cols, rows = np.meshgrid(np.arange(shape[1]) + 0.5, np.arange(shape[0]) + 0.5)
+    return Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True).transform(
+        transform.c + cols * transform.a, transform.f - rows * -transform.e
+    )
 
 
 def make_hand(dem: np.ndarray, transform, frame: Frame) -> np.ndarray:
@@ -1545,6 +1551,444 @@ def write_risk_setup(out: Path, rng: np.random.Generator) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Candidate measures (measures.toml, format: docs/measures-config.md): their zones, cut
+# from the river, the terrain and the city plans, and what each measure costs. Costs are
+# fictional, of the order of magnitude README.md names; every number is in this section.
+# --------------------------------------------------------------------------------------
+
+ZONE_CRS = "EPSG:4326"  # the zones of cells follow the DEM's cell edges: a cell is in or out
+FLOODPLAIN_PERIOD = 500  # years: a levee or a wall keeps dry the land below this stage
+FLOODPROOFING_PERIOD = 100  # years: floodproofing is offered in the 100-year floodplain
+RIVERSIDE_M = 600.0  # the terrace bluff: levees and walls protect the strip inside it
+# reaches as fractions of the river's length from its upstream end
+LEVEE_REACH = (0.15, 0.85)  # Riverton's built-up bank
+FLOODWALL_REACH = (0.40, 0.62)  # Ribera's old town, with no room for a levee
+CHANNEL_REACH = (0.25, 0.75)  # the channel works between the two cities' centres
+BASIN_REACH = 0.08  # the basin stands on the first 8 % of the river ...
+BASIN_BAND_M = (150.0, 1200.0)  # ... between the riparian strip and the upland ...
+BASIN_HOST = "ribera"  # ... on Ribera's bank: most of the flood damage is Riverton's
+BUYOUT_PERIOD = 5  # years: the Ribera blocks the 5-year flood reaches (none lie below 1 m)
+GREENING_RADIUS_M = 1500.0  # cool roofs and street trees around each old town
+COOLING_WALK_M = 1000.0  # about a 15-minute walk to a cooling centre
+COOLING_LABEL = {"riverton": "Cooling Center", "ribera": "Centro de enfriamiento"}
+MAINTENANCE_SHARE = 0.01  # of the capital cost a year, for levees, walls and the basin
+
+# Each zone: its file under measures/ and what it is.
+ZONES = {
+    "riverton-levee": "Riverton's riverside strip behind the levee",
+    "ribera-floodwall": "Ribera's old-town riverside behind the flood wall",
+    "retention-basin-site": "where the retention basin is built (for maps; no effect uses it)",
+    "downstream-floodplain": "the floodplain of both cities downstream of the basin",
+    "urban-reach-floodplain": "the floodplain of both cities along the restored channel",
+    "ribera-buyout": "Ribera's lowest-lying blocks, bought out",
+    "riverton-floodplain-100yr": "Riverton's 100-year floodplain (floodproofing)",
+    "ribera-floodplain-100yr": "Ribera's 100-year floodplain (floodproofing)",
+    "riverton-old-town": "Riverton's old town (cool roofs and street trees)",
+    "ribera-old-town": "Ribera's old town (street trees and shade)",
+    "riverton-cooling-walk": "within a 15-minute walk of a Riverton cooling centre",
+    "ribera-cooling-walk": "within a 15-minute walk of a Ribera cooling centre",
+}
+MEASURE_ZONE_FILES = [f"measures/{zone.replace('-', '_')}.geojson" for zone in ZONES]
+
+
+def zone_path(zone: str) -> str:
+    return MEASURE_ZONE_FILES[list(ZONES).index(zone)]
+
+
+def return_period_stage(period: float) -> float:
+    """The flood stage (m above the drainage level) of a return period (years)."""
+    discharge = gumbel_discharge(np.array([period], float), GUMBEL_LOCATION_M3S, GUMBEL_SCALE_M3S)
+    return float(rating_stage(discharge, RATING_COEFFICIENT, RATING_EXPONENT)[0])
+
+
+def cells_polygon(mask: np.ndarray, transform) -> shapely.Geometry:
+    """The grid cells of ``mask`` as one (multi)polygon in lon/lat, on the cell edges."""
+    cells = shapes(mask.astype("uint8"), mask=mask, transform=transform)
+    return shapely.union_all([shapely.geometry.shape(cell) for cell, _ in cells])
+
+
+def flood_zones(
+    frame: Frame, dem: np.ndarray, hand: np.ndarray, transform
+) -> dict[str, shapely.Geometry]:
+    """The flood measures' zones as unions of DEM cells (lon/lat).
+
+    Which end of the river is upstream follows from the terrain: the channel bed is
+    higher there. Distances are to the centre line, in metres."""
+    x, y = cell_centres(transform, dem.shape)
+    centres = shapely.points(x, y)
+    distance = shapely.distance(centres, frame.river)
+    in_channel = distance < RIVER_WIDTH_M / 2
+    bed = [
+        dem[in_channel & (np.hypot(x - ex, y - ey) < 1000.0)].mean()
+        for ex, ey in (frame.river.coords[0], frame.river.coords[-1])
+    ]
+    along = shapely.line_locate_point(frame.river, centres, normalized=True)
+    down = along if bed[0] > bed[1] else 1.0 - along  # 0 upstream, 1 downstream
+    side = {party: shapely.contains_xy(city, x, y) for party, city in frame.cities.items()}
+    land = ~in_channel
+    floodplain = land & (hand <= return_period_stage(FLOODPLAIN_PERIOD))
+    floodplain_100 = land & (hand <= return_period_stage(FLOODPROOFING_PERIOD))
+    riverside = floodplain & (distance <= RIVERSIDE_M)
+
+    def reach(bounds: tuple[float, float]) -> np.ndarray:
+        return (down >= bounds[0]) & (down <= bounds[1])
+
+    band = land & (down <= BASIN_REACH) & (distance >= BASIN_BAND_M[0])
+    band &= distance <= BASIN_BAND_M[1]
+    masks = {
+        "riverton-levee": riverside & side["riverton"] & reach(LEVEE_REACH),
+        "ribera-floodwall": riverside & side["ribera"] & reach(FLOODWALL_REACH),
+        "retention-basin-site": band & side[BASIN_HOST],
+        "downstream-floodplain": floodplain & (down > BASIN_REACH),
+        "urban-reach-floodplain": floodplain & reach(CHANNEL_REACH),
+        "ribera-buyout": land & side["ribera"] & (hand <= return_period_stage(BUYOUT_PERIOD)),
+        "riverton-floodplain-100yr": floodplain_100 & side["riverton"],
+        "ribera-floodplain-100yr": floodplain_100 & side["ribera"],
+    }
+    return {zone: cells_polygon(mask, transform) for zone, mask in masks.items()}
+
+
+def heat_zones(plans: dict[str, CityPlan], facilities: dict[str, pd.DataFrame]) -> dict:
+    """The heat measures' zones (analysis CRS): each old town, and the walk to each
+    city's cooling centres, on the city's land."""
+    zones = {}
+    for party, plan in plans.items():
+        zones[f"{party}-old-town"] = shapely.Point(plan.core).buffer(GREENING_RADIUS_M)
+        centres = facilities[party].query("label == @COOLING_LABEL[@party]")
+        zones[f"{party}-cooling-walk"] = shapely.union_all(
+            shapely.buffer(points(centres), COOLING_WALK_M)
+        )
+    return {
+        zone: polygon.intersection(plans[zone.split("-")[0]].land)
+        for zone, polygon in zones.items()
+    }
+
+
+def buildings_inside(polygon: shapely.Geometry, bld: pd.DataFrame) -> np.ndarray:
+    """Whether each building (analysis CRS) stands in a lon/lat polygon."""
+    lon, lat = Transformer.from_crs(ANALYSIS_CRS, ZONE_CRS, always_xy=True).transform(
+        bld["x"].to_numpy(), bld["y"].to_numpy()
+    )
+    return shapely.intersects_xy(polygon, lon, lat)
+
+
+def candidate_measures(river_km: float, homes: dict[str, int], bought: int) -> list[dict]:
+    """The candidate measures of measures.toml: the flood measures sized by the river
+    reach (km) they line, the floodproofed homes per party and the buildings bought out.
+    The retention basin stands on BASIN_HOST's upstream bank; the other city proposes it."""
+    downstream_city = ({"riverton", "ribera"} - {BASIN_HOST}).pop()
+
+    def levee_km(bounds: tuple[float, float]) -> float:
+        return river_km * (bounds[1] - bounds[0])
+
+    def zone(name: str) -> dict:
+        return {"path": zone_path(name)}
+
+    def flood(name: str, **change) -> dict:
+        return {"type": "hazard", "hazard": "river-flood", "zone": zone(name), **change}
+
+    def heat(name: str, shift: float) -> dict:
+        return {"type": "hazard", "hazard": "heat", "zone": zone(name), "shift": shift}
+
+    def people(reduction: float, name: str | None = None) -> dict:
+        effect = {"type": "people", "hazard": "heat", "exposure": "heat-deaths"}
+        return {**effect, "reduction": reduction, **({"zone": zone(name)} if name else {})}
+
+    def floodproofing(party: str) -> dict:
+        return {
+            "type": "vulnerability",
+            "hazard": "river-flood",
+            "exposure": "buildings",
+            "zone": zone(f"{party}-floodplain-100yr"),
+            "classes": ["RES1", "RES2", "RES3"],
+            "mdd_scale": 0.6,
+        }
+
+    def rounded(usd: float) -> float:
+        return round(float(usd), -4)
+
+    levee = [  # id suffix, crest above the bank, design return period (years), USD per km
+        ("1m", "1 m", 50, 6.0e6),
+        ("1-5m", "1.5 m", 200, 9.0e6),
+    ]
+    measures = [
+        {
+            "id": f"riverton-levee-{tag}",
+            "name": {"en": f"Riverton levee, {label}", "es": f"Bordo de Riverton, {label}"},
+            "proposed_by": "riverton",
+            "host": "riverton",
+            "capital_cost": rounded(per_km * levee_km(LEVEE_REACH)),
+            "annual_cost": rounded(MAINTENANCE_SHARE * per_km * levee_km(LEVEE_REACH)),
+            "lifetime_years": 50,
+            "construction_years": [2027, 2028, 2029],
+            "alternatives": "riverton-levee",
+            "approvals": ["riverton", "commission"],  # works in the floodway
+            "effects": [flood("riverton-levee", scale=0.0, up_to_return_period=period)],
+        }
+        for tag, label, period, per_km in levee
+    ]
+    wall_cost = rounded(20.0e6 * levee_km(FLOODWALL_REACH))
+    measures += [
+        {
+            "id": "ribera-floodwall",
+            "name": {
+                "en": "Ribera old-town flood wall",
+                "es": "Muro de contención del centro de Ribera",
+            },
+            "proposed_by": "ribera",
+            "host": "ribera",
+            "capital_cost": wall_cost,
+            "annual_cost": rounded(MAINTENANCE_SHARE * wall_cost),
+            "lifetime_years": 50,
+            "construction_years": [2028, 2029],
+            "approvals": ["ribera", "commission"],
+            "effects": [flood("ribera-floodwall", scale=0.0, up_to_return_period=100)],
+        },
+        {
+            "id": "upstream-retention-basin",
+            "name": {
+                "en": "Upstream flood retention basin",
+                "es": "Vaso de retención de avenidas aguas arriba",
+            },
+            "proposed_by": downstream_city,
+            "host": BASIN_HOST,
+            "capital_cost": 45.0e6,
+            "annual_cost": rounded(MAINTENANCE_SHARE * 45.0e6),
+            "lifetime_years": 60,
+            "construction_years": [2027, 2028, 2029],
+            "approvals": [BASIN_HOST, "commission"],
+            "co_benefits": {"green_area_ha": 40.0},
+            "effects": [flood("downstream-floodplain", scale=0.8, up_to_return_period=50)],
+        },
+        {
+            "id": "channel-restoration",
+            "name": {
+                "en": "Binational channel restoration",
+                "es": "Restauración binacional del cauce",
+            },
+            "proposed_by": "commission",
+            "host": "commission",
+            "capital_cost": 12.0e6,
+            "annual_cost": 0.4e6,
+            "lifetime_years": 25,
+            "construction_years": [2027, 2028],
+            "approvals": ["riverton", "ribera"],
+            "co_benefits": {"green_area_ha": 25.0},
+            "effects": [flood("urban-reach-floodplain", shift=-0.3)],
+        },
+        {
+            "id": "ribera-buyout",
+            "name": {
+                "en": "Buy-out of Ribera's lowest-lying homes",
+                "es": "Reubicación de las viviendas más bajas de Ribera",
+            },
+            "proposed_by": "ribera",
+            "host": "ribera",
+            "capital_cost": rounded(90_000 * bought),
+            "annual_cost": 0.0,
+            "lifetime_years": 100,
+            "construction_years": [2027, 2028],
+            "co_benefits": {"green_area_ha": 10.0},
+            "effects": [
+                {"type": "exposure", "exposure": "buildings", "zone": zone("ribera-buyout")}
+            ],
+        },
+        {
+            "id": "riverton-floodproofing",
+            "name": {
+                "en": "Floodproofing of Riverton homes in the 100-year floodplain",
+                "es": "Protección contra inundaciones de viviendas de Riverton",
+            },
+            "proposed_by": "riverton",
+            "host": "riverton",
+            "capital_cost": rounded(25_000 * homes["riverton"]),
+            "lifetime_years": 30,
+            "construction_years": [2027, 2028, 2029, 2030],
+            "effects": [floodproofing("riverton")],
+        },
+        {
+            "id": "ribera-floodproofing",
+            "name": {
+                "en": "Floodproofing of Ribera homes in the 100-year floodplain",
+                "es": "Protección contra inundaciones de viviendas de Ribera",
+            },
+            "proposed_by": "ribera",
+            "host": "ribera",
+            "capital_cost": rounded(6_000 * homes["ribera"]),
+            "lifetime_years": 30,
+            "construction_years": [2027, 2028, 2029, 2030],
+            "effects": [floodproofing("ribera")],
+        },
+        {
+            "id": "heat-health-warning",
+            "name": {
+                "en": "Binational heat-health warning system",
+                "es": "Sistema binacional de alerta de calor y salud",
+            },
+            "proposed_by": "commission",
+            "host": "commission",
+            "capital_cost": 0.6e6,
+            "annual_cost": 0.3e6,
+            "lifetime_years": 15,
+            "construction_years": [2026],
+            "approvals": ["riverton", "ribera"],
+            "effects": [people(0.15)],
+        },
+    ]
+    for party, (en, es), reduction, cost in (
+        ("riverton", ("Riverton", "Riverton"), 0.1, (1.5e6, 0.4e6)),
+        ("ribera", ("Ribera", "Ribera"), 0.1, (1.0e6, 0.25e6)),
+    ):
+        measures.append(
+            {
+                "id": f"{party}-cooling-centres",
+                "name": {
+                    "en": f"{en} cooling centres: longer hours and transport",
+                    "es": f"Centros de enfriamiento de {es}: más horas y transporte",
+                },
+                "proposed_by": party,
+                "host": party,
+                "capital_cost": cost[0],
+                "annual_cost": cost[1],
+                "lifetime_years": 20,
+                "construction_years": [2026],
+                "requires": ["heat-health-warning"],  # the warning opens them
+                "effects": [people(reduction, f"{party}-cooling-walk")],
+            }
+        )
+    measures += [
+        {
+            "id": "riverton-cool-roofs-trees",
+            "name": {
+                "en": "Riverton old town: cool roofs and street trees",
+                "es": "Centro de Riverton: techos fríos y arbolado",
+            },
+            "proposed_by": "riverton",
+            "host": "riverton",
+            "capital_cost": 9.0e6,
+            "annual_cost": 0.3e6,
+            "lifetime_years": 30,
+            "construction_years": [2027, 2028, 2029],
+            "co_benefits": {"green_area_ha": 30.0},
+            "effects": [heat("riverton-old-town", -0.5)],
+        },
+        {
+            "id": "ribera-street-trees",
+            "name": {
+                "en": "Ribera old town: street trees and shade",
+                "es": "Centro de Ribera: arbolado urbano y sombra",
+            },
+            "proposed_by": "ribera",
+            "host": "ribera",
+            "capital_cost": 5.0e6,
+            "annual_cost": 0.2e6,
+            "lifetime_years": 40,
+            "construction_years": [2027, 2028, 2029],
+            "co_benefits": {"green_area_ha": 45.0},
+            "effects": [heat("ribera-old-town", -0.5)],
+        },
+    ]
+    return measures
+
+
+APPRAISAL = {
+    "first_year": 2026,
+    "last_year": 2075,
+    "discount_rate": 0.03,
+    "future_scenario": SCENARIO_ID,
+    "future_year": 2050,
+    "time_exponent": 1.0,
+    "co_benefit_values": {"green_area_ha": 12000.0},  # USD per ha and year (README)
+}
+
+
+def toml_value(value) -> str:
+    """A TOML value: strings, numbers, lists and inline tables."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+
+
+def toml_keys(table: dict) -> str:
+    return "\n".join(f"{key} = {toml_value(value)}" for key, value in table.items())
+
+
+def measures_config(measures: list[dict]) -> str:
+    """The text of measures.toml."""
+    blocks = [
+        "# Candidate measures of Twin Rivers (format: docs/measures-config.md). Written by\n"
+        "# generate.py from its constants: change them there. Costs are fictional (USD, the\n"
+        "# region currency); README.md says what each one stands for.",
+        "[appraisal]\n" + toml_keys(APPRAISAL),
+    ]
+    for measure in measures:
+        fields = {key: value for key, value in measure.items() if key != "effects"}
+        blocks.append("[[measures]]\n" + toml_keys(fields))
+        blocks += ["[[measures.effects]]\n" + toml_keys(e) for e in measure["effects"]]
+    return "\n\n".join(blocks) + "\n"
+
+
+def write_measures(
+    out: Path,
+    frame: Frame,
+    plans: dict[str, CityPlan],
+    per_party: dict[str, tuple],
+    dem: np.ndarray,
+    dem_transform,
+    hand: np.ndarray,
+) -> dict[str, int]:
+    """The measure zones (GeoJSON, lon/lat) and measures.toml; returns the buildings in
+    the zones that size the costs."""
+    zones = flood_zones(frame, dem, hand, dem_transform)
+    buildings = {party: bld for party, (bld, *_) in per_party.items()}
+    for zone, polygon in zones.items():
+        write_vector(
+            pd.DataFrame({"id": [zone], "description": [ZONES[zone]]}),
+            [polygon],
+            ZONE_CRS,
+            out / zone_path(zone),
+            multi=True,
+            geometry_crs=ZONE_CRS,
+        )
+    facilities = {party: fac for party, (*_, fac) in per_party.items()}
+    for zone, polygon in heat_zones(plans, facilities).items():
+        write_vector(
+            pd.DataFrame({"id": [zone], "description": [ZONES[zone]]}),
+            [polygon],
+            ZONE_CRS,
+            out / zone_path(zone),
+            multi=True,
+        )
+    dwellings = {
+        party: bld["label"].isin([c.label for c in table if c.dwellings])
+        for party, table in (("riverton", US_CLASSES), ("ribera", MX_CLASSES))
+        for bld in [buildings[party]]
+    }
+    homes = {
+        party: int(
+            (buildings_inside(zones[f"{party}-floodplain-100yr"], bld) & dwellings[party]).sum()
+        )
+        for party, bld in buildings.items()
+    }
+    bought = int(buildings_inside(zones["ribera-buyout"], buildings["ribera"]).sum())
+    river_km = frame.river.length / 1000.0
+    measures = candidate_measures(river_km, homes, bought)
+    (out / "measures.toml").write_text(measures_config(measures), encoding="utf-8")
+    return {
+        "measures": len(measures),
+        "riverton homes floodproofed": homes["riverton"],
+        "ribera homes floodproofed": homes["ribera"],
+        "ribera buildings bought out": bought,
+    }
+
+
+# --------------------------------------------------------------------------------------
 # Writers: one per format. The suffix picks the driver, as the manifest's format guess.
 # --------------------------------------------------------------------------------------
 
@@ -1552,12 +1996,18 @@ VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSO
 
 
 def write_vector(
-    df: pd.DataFrame, geometry, crs: str, path: Path, layer: str | None = None, multi: bool = False
+    df: pd.DataFrame,
+    geometry,
+    crs: str,
+    path: Path,
+    layer: str | None = None,
+    multi: bool = False,
+    geometry_crs: str = ANALYSIS_CRS,
 ) -> None:
-    """Write a table with analysis-CRS geometries as a vector layer in the party's CRS.
-    Several layers may go into one GeoPackage (call once per layer)."""
+    """Write a table with geometries (in the analysis CRS unless said) as a vector layer
+    in the party's CRS. Several layers may go into one GeoPackage (call once per layer)."""
     gdf = gpd.GeoDataFrame(
-        df.reset_index(drop=True), geometry=list(geometry), crs=ANALYSIS_CRS
+        df.reset_index(drop=True), geometry=list(geometry), crs=geometry_crs
     ).to_crs(crs)
     driver = VECTOR_DRIVERS[path.suffix]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1636,6 +2086,8 @@ OUTPUTS = [
     "risk.toml",
     "money/exchange_rates.csv",
     "money/price_indices.csv",
+    *MEASURE_ZONE_FILES,
+    "measures.toml",
 ]
 
 
@@ -1868,7 +2320,8 @@ def write_roads(
 
 def write_commission(
     out: Path, frame: Frame, bridges: list[dict], infra: list[dict], dem: np.ndarray, dem_transform
-) -> None:
+) -> np.ndarray:
+    """The commission's files; returns the HAND grid written to ``hand.tif``."""
     crs = PARTY_CRS["commission"]
     write_vector(
         pd.DataFrame(
@@ -1890,9 +2343,9 @@ def write_commission(
         i.drop(columns="geometry"), i["geometry"], crs, out / "commission/infrastructure.geojson"
     )
     write_raster(dem, dem_transform, crs, out / "commission/dem.tif")
-    write_raster(
-        make_hand(dem, dem_transform, frame), dem_transform, crs, out / "commission/hand.tif"
-    )
+    hand = make_hand(dem, dem_transform, frame)
+    write_raster(hand, dem_transform, crs, out / "commission/hand.tif")
+    return hand
 
 
 def write_money(out: Path) -> None:
@@ -1976,9 +2429,10 @@ def generate(seed: int, out: Path) -> dict[str, int]:
 
     write_riverton(out, frame, *per_party["riverton"], graphs["riverton"])
     write_ribera(out, frame, *per_party["ribera"], graphs["ribera"])
-    write_commission(out, frame, bridges, infra, dem, dem_transform)
+    hand = write_commission(out, frame, bridges, infra, dem, dem_transform)
     write_money(out)
     write_risk_setup(out, np.random.default_rng(seed + 1))  # its own stream: the rest is unchanged
+    counts.update(write_measures(out, frame, plans, per_party, dem, dem_transform, hand))
     return counts
 
 

@@ -712,7 +712,7 @@ def _appraise(
 
 def _show_appraisal(run: Any) -> None:
     """Per measure: its cost, and per party its benefit and NPV (present values), the BCR,
-    co-benefits and what it removes."""
+    what it avoids in people per year, co-benefits and what it removes."""
     table = run.table
     parties = [p for p in table["party"].unique() if p != "total"]
     settings = run.config.appraisal
@@ -721,8 +721,9 @@ def _show_appraisal(run: Any) -> None:
         "host",
         "cost",
         *(f"benefit {p}" for p in parties),
-        "NPV total",
+        "NPV",
         "BCR",
+        "people a year",
         title=f"appraisal: present values {settings.first_year}–{settings.last_year} at "
         f"{settings.discount_rate:.1%} (the host pays before a deal)",
     )
@@ -730,6 +731,13 @@ def _show_appraisal(run: Any) -> None:
     for measure in run.config.measures:
         rows = by_measure[measure.id]
         bcr = rows.loc["total", "bcr"]
+        people = {
+            (o.exposure, o.unit): sum(o.avoided_by_party.values())
+            for o in run.outcomes
+            if o.measure == measure.id
+            and o.scenario == "present"
+            and o.unit != run.risk.region.settings.currency
+        }
         shown.add_row(
             measure.id,
             measure.host,
@@ -737,6 +745,7 @@ def _show_appraisal(run: Any) -> None:
             *(_figure(rows.loc[p, "benefit"]) for p in parties),
             _figure(rows.loc["total", "npv"]),
             "∞" if bcr == float("inf") else f"{bcr:.2f}",
+            "; ".join(f"{_figure(v)} {unit}" for (_, unit), v in people.items()),
         )
     console.print(shown)
     for measure in run.config.measures:
@@ -752,4 +761,6 @@ def _show_appraisal(run: Any) -> None:
                 ),
                 0,
             )
-            console.print(f"{measure.id}: {touched:,} of {effect.exposure} bought out (displaced)")
+            console.print(
+                f"{measure.id}: {touched:,} assets of {effect.exposure!r} bought out (displaced)"
+            )

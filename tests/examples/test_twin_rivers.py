@@ -19,6 +19,15 @@ from rasterio.features import rasterize
 
 from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
 from bordercompact.harmonize.vocab import shipped_vocabularies
+from bordercompact.measures.model import (
+    ExposureEffect,
+    HazardEffect,
+    MeasuresConfig,
+    PeopleEffect,
+    VulnerabilityEffect,
+    load_measures,
+)
+from bordercompact.region.load import load_region
 from bordercompact.risk.functions import shipped_impact_functions
 from bordercompact.risk.vulnerability import read_impact_functions_csv
 
@@ -32,6 +41,21 @@ RISK_FILES = [
     "scenarios/rcp85_2050_hazard.csv",
     "scenarios/rcp85_2050_exposure.csv",
 ]
+MEASURE_ZONES = [
+    "riverton_levee",
+    "ribera_floodwall",
+    "retention_basin_site",
+    "downstream_floodplain",
+    "urban_reach_floodplain",
+    "ribera_buyout",
+    "riverton_floodplain_100yr",
+    "ribera_floodplain_100yr",
+    "riverton_old_town",
+    "ribera_old_town",
+    "riverton_cooling_walk",
+    "ribera_cooling_walk",
+]
+MEASURE_FILES = ["measures.toml", *(f"measures/{zone}.geojson" for zone in MEASURE_ZONES)]
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +155,7 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
         capture_output=True,
     )
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert {Path(f) for f in RISK_FILES} <= set(generated)
+    assert {Path(f) for f in RISK_FILES + MEASURE_FILES} <= set(generated)
     for relative in generated:
         committed = TWIN_RIVERS / relative
         assert committed.is_file(), relative
@@ -300,3 +324,79 @@ def test_flood_reaches_a_few_percent_of_buildings_on_each_bank(
         assert flooded_share(party, 2) < 0.005  # the 2-year flood stays in its channel
         assert 0.03 <= flooded_share(party, 100) <= 0.15
         assert flooded_share(party, 500) > flooded_share(party, 100)
+
+
+# --------------------------------------------------------------------------------------
+# The candidate measures: measures.toml and its zones (format: docs/measures-config.md)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def measures() -> MeasuresConfig:
+    return load_measures(load_region(TWIN_RIVERS))
+
+
+def test_measures_cover_every_kind_the_negotiation_needs(measures: MeasuresConfig) -> None:
+    by_id = {m.id: m for m in measures.measures}
+    assert len(by_id) >= 12
+    assert {m.host for m in measures.measures} == {"riverton", "ribera", "commission"}
+    assert (measures.appraisal.first_year, measures.appraisal.last_year) == (2026, 2075)
+    assert measures.appraisal.future_scenario == "rcp85-2050"
+    levees = [m for m in measures.measures if m.alternatives == "riverton-levee"]
+    assert len(levees) == 2
+    assert len({e.up_to_return_period for m in levees for e in m.effects}) == 2
+    assert len({m.capital_cost for m in levees}) == 2
+    basin = by_id["upstream-retention-basin"]
+    assert basin.proposed_by != basin.host  # built upstream for the city downstream
+    (effect,) = basin.effects
+    assert isinstance(effect, HazardEffect) and 0 < effect.scale < 1
+    assert any(m.requires for m in measures.measures)
+    assert any(
+        m.host == "commission" and {"riverton", "ribera"} <= set(m.approvals)
+        for m in measures.measures
+    )
+    effects = [e for m in measures.measures for e in m.effects]
+    assert any(isinstance(e, ExposureEffect) for e in effects)
+    assert any(
+        isinstance(e, VulnerabilityEffect) and e.classes == ["RES1", "RES2", "RES3"]
+        for e in effects
+    )
+    people = [e for e in effects if isinstance(e, PeopleEffect)]
+    assert any(e.zone is None for e in people) and any(e.zone is not None for e in people)
+    assert all(e.exposure == "heat-deaths" for e in people)
+    assert all(set(m.name) == {"en", "es"} for m in measures.measures)
+
+
+def test_every_measure_zone_is_one_valid_polygon_file(measures: MeasuresConfig) -> None:
+    named = {
+        e.zone.path
+        for m in measures.measures
+        for e in m.effects
+        if getattr(e, "zone", None) is not None
+    }
+    assert named <= set(MEASURE_FILES)
+    for relative in MEASURE_FILES[1:]:
+        zones = gpd.read_file(TWIN_RIVERS / relative)
+        assert str(zones.crs) == "EPSG:4326", relative
+        assert len(zones) == 1, relative
+        (polygon,) = zones.geometry
+        assert polygon.geom_type in {"Polygon", "MultiPolygon"}, relative
+        assert polygon.is_valid and not polygon.is_empty, relative
+
+
+def test_flood_zones_lie_on_the_bank_of_the_party_that_builds_there(
+    harmonized: Harmonization, measures: MeasuresConfig
+) -> None:
+    assets = harmonized.layers["assets"].to_crs("EPSG:4326")
+
+    def parties_inside(zone: str) -> dict[str, int]:
+        polygon = gpd.read_file(TWIN_RIVERS / f"measures/{zone}.geojson").geometry.iloc[0]
+        inside = shapely.intersects_xy(polygon, assets.geometry.x, assets.geometry.y)
+        counts = assets[inside].party.astype(str).value_counts()
+        return counts[counts > 0].to_dict()
+
+    assert set(parties_inside("riverton_levee")) == {"riverton"}
+    assert set(parties_inside("ribera_floodwall")) == {"ribera"}
+    assert set(parties_inside("downstream_floodplain")) == {"riverton", "ribera"}
+    bought = parties_inside("ribera_buyout")
+    assert set(bought) == {"ribera"} and 20 <= bought["ribera"] <= 500
