@@ -11,6 +11,7 @@ from bordercompact.measures.appraisal import (
     Outcome,
     active_years,
     appraise,
+    interaction_groups,
     scenario_weights,
     yearly_costs,
 )
@@ -98,3 +99,36 @@ def test_benefit_cost_npv_and_bcr_per_party_by_hand() -> None:
     assert table.loc["total", "avoided_per_year_present"] == 30
     # 2 ha of green area at 5 a year while working; jobs have no agreed price
     assert table.loc["total", "co_benefit_value"] == pytest.approx(10 * (d[1] + d[2] + d[3]))
+
+
+def touching(measure: str, assets: list[str], scenario: str = "present") -> Outcome:
+    ids = np.array(assets, dtype=object)
+    return Outcome(
+        measure,
+        scenario,
+        "flood",
+        "buildings",
+        "impact",
+        "EUR",
+        {},
+        len(assets),
+        ids,
+        np.zeros(len(ids)),
+        np.zeros(len(ids)),
+        np.zeros(len(ids)),
+    )
+
+
+def test_measures_touching_a_common_asset_interact_and_the_relation_carries() -> None:
+    outcomes = [
+        touching("levee", ["a1", "a2"]),
+        touching("floodproofing", ["a2", "a3"]),  # behind the levee
+        touching("wall", ["a3"]),  # shares a3 with floodproofing: same group
+        touching("warning", ["b1"]),
+        touching("basin", ["c1"], scenario="future"),
+    ]
+    assert interaction_groups(outcomes) == [
+        ["basin"],
+        ["floodproofing", "levee", "wall"],
+        ["warning"],
+    ]

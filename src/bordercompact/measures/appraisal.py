@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from bordercompact.equity.distribution import (
     UNKNOWN_QUINTILE,
@@ -285,3 +287,28 @@ def benefit_distribution(outcomes: list[Outcome], equity: EquityRun) -> pd.DataF
             }
         )
     return pd.DataFrame(rows)
+
+
+def interaction_groups(outcomes: list[Outcome]) -> list[list[str]]:
+    """The measures that interact, in groups: two measures interact when they touch a
+    common asset of a risk line (overlapping footprints, a levee and the floodproofing
+    behind it), and the relation is carried through (a touches b, b touches c). Measures
+    of different groups add up; a group's subsets must be computed together. Sorted by
+    the groups' first measure."""
+    measures = sorted({o.measure for o in outcomes})
+    position = {m: i for i, m in enumerate(measures)}
+    owners: dict[tuple[str, str, str, str], list[int]] = {}
+    for outcome in outcomes:
+        for asset in outcome.feature_id:
+            key = (outcome.scenario, outcome.hazard, outcome.exposure, str(asset))
+            owners.setdefault(key, []).append(position[outcome.measure])
+    rows, cols = [], []
+    for sharing in owners.values():
+        rows += sharing[:-1]
+        cols += sharing[1:]
+    links = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(measures),) * 2)
+    _, label = connected_components(links, directed=False)
+    groups: dict[int, list[str]] = {}
+    for measure, group in zip(measures, label, strict=True):
+        groups.setdefault(int(group), []).append(measure)
+    return sorted(groups.values())

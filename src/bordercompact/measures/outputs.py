@@ -19,6 +19,7 @@ from bordercompact.measures.appraisal import (
     Outcome,
     appraise,
     benefit_distribution,
+    interaction_groups,
     measure_outcomes,
 )
 from bordercompact.measures.model import (
@@ -91,6 +92,7 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     document = {
         "appraisal": run.config.appraisal.model_dump(mode="json"),
         "measures": [m.model_dump(mode="json", exclude={"effects"}) for m in run.config.measures],
+        "interaction_groups": interaction_groups(run.outcomes),
         "table": records,
     }
     paths[2].write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
