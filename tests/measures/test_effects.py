@@ -116,3 +116,15 @@ def test_a_buy_out_leaves_the_bought_assets_worth_nothing() -> None:
     bought = without_assets(assets, np.array([True, False]))
     np.testing.assert_allclose(bought.value, [0, 200])
     assert list(bought.asset_id) == ["a", "b"]
+
+
+def test_an_insurance_layer_pays_above_the_attachment_up_to_the_cover_by_party_share() -> None:
+    from bordercompact.measures.effects import transferred_layer
+
+    # events of 50, 150 and 500 (north 40 %, south 60 %); layer 100 xs 100
+    impacts = np.array([[20.0, 30.0], [60.0, 90.0], [200.0, 300.0]])
+    layer = transferred_layer(impacts, attachment=100.0, cover=100.0)
+    np.testing.assert_allclose(layer.sum(axis=1), [0, 50, 100])
+    np.testing.assert_allclose(layer[2], [40, 60])
+    # a deductible without a cover transfers nothing (as CLIMADA)
+    assert transferred_layer(impacts, attachment=100.0, cover=0.0).sum() == 0

@@ -42,6 +42,23 @@ scale = 0.0
 up_to_return_period = 50
 
 [[measures]]
+id = "insurance"
+name = { en = "Flood insurance pool" }
+proposed_by = "authority"
+host = "authority"
+capital_cost = 0
+lifetime_years = 50
+construction_years = [2026]
+
+[[measures.effects]]
+type = "risk_transfer"
+hazard = "river-flood"
+exposure = "buildings"
+attachment = 1e5
+cover = 1e6
+cost_factor = 1.3
+
+[[measures]]
 id = "warning"
 name = { en = "Heat warning" }
 proposed_by = "north"
@@ -101,6 +118,25 @@ def test_the_run_dir_holds_the_appraisal(appraised) -> None:
     table = pd.read_csv(run_dir / "appraisal/appraisal.csv")
     assert {"measure", "party", "benefit", "cost", "npv", "bcr"} <= set(table.columns)
     metrics = json.loads((run_dir / "appraisal/metrics.json").read_text(encoding="utf-8"))
-    assert [m["id"] for m in metrics["measures"]] == ["levee", "warning"]
+    assert [m["id"] for m in metrics["measures"]] == ["levee", "insurance", "warning"]
     provenance = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
     assert any(i["path"].endswith("levee.geojson") for i in provenance["inputs"])
+
+
+def test_an_insurance_layer_pays_the_expected_layer_and_costs_its_premium(appraised) -> None:
+    from bordercompact.measures.effects import transferred_layer
+
+    run, _ = appraised
+    line = next(
+        x
+        for x in run.risk.lines
+        if (x.scenario, x.exposure, x.methodology) == ("present", "buildings", "harmonized")
+    )
+    layer = transferred_layer(line.impact.at_event_by_party, 1e5, 1e6)
+    expected = line.impact.frequency @ layer
+    insurance = next(o for o in run.outcomes if (o.measure, o.scenario) == ("insurance", "present"))
+    for party, amount in zip(line.impact.parties, expected, strict=True):
+        assert insurance.avoided_by_party[party] == pytest.approx(amount)
+    assert insurance.premium == pytest.approx(1.3 * expected.sum())
+    table = run.table[run.table.measure == "insurance"].set_index("party")
+    assert table.loc["total", "bcr"] == pytest.approx(1 / 1.3, rel=0.05)  # pays 1.3 per 1

@@ -30,7 +30,7 @@ from bordercompact.measures.apply import (
     ZoneVulnerability,
     avoided_impact,
 )
-from bordercompact.measures.effects import IntensityChange
+from bordercompact.measures.effects import IntensityChange, transferred_layer
 from bordercompact.measures.model import (
     AppraisalSettings,
     ExposureEffect,
@@ -38,6 +38,7 @@ from bordercompact.measures.model import (
     Measure,
     MeasuresConfig,
     PeopleEffect,
+    RiskTransferEffect,
     VulnerabilityEffect,
 )
 from bordercompact.measures.value import (
@@ -68,6 +69,7 @@ class Outcome:
     lon: np.ndarray = field(repr=False)
     lat: np.ndarray = field(repr=False)
     avoided_eai: np.ndarray = field(repr=False)  # per touched asset, per year
+    premium: float = 0.0  # per year, for an insurance layer (cost_factor × expected payout)
 
 
 def line_effects(
@@ -147,28 +149,61 @@ def measure_outcomes(
             if line.methodology != HARMONIZED or line.scenario not in scenarios:
                 continue
             effects = line_effects(measure, line, region, layers)
-            if not effects:
+            transfers = [
+                e
+                for e in measure.effects
+                if isinstance(e, RiskTransferEffect)
+                and (e.hazard, e.exposure) == (line.hazard, line.exposure)
+                and line.result == "impact"
+            ]
+            if not effects and not transfers:
                 continue
-            avoided = avoided_impact(line.inputs, effects)
-            touched = line.inputs.exposures
-            mask = avoided.touched
-            outcomes.append(
-                Outcome(
-                    measure=measure.id,
-                    scenario=line.scenario,
-                    hazard=line.hazard,
-                    exposure=line.exposure,
-                    result=line.result,
-                    unit=line.unit,
-                    avoided_by_party=avoided.avoided_by_party(),
-                    touched_assets=int(mask.sum()),
-                    feature_id=touched.asset_id[mask],
-                    lon=touched.lon[mask],
-                    lat=touched.lat[mask],
-                    avoided_eai=avoided.before.eai_exp - avoided.after.eai_exp,
-                )
-            )
+            outcomes.append(_outcome(measure, line, effects, transfers))
     return outcomes
+
+
+def _outcome(
+    measure: Measure, line: RiskLine, effects: list[Resolved], transfers: list[RiskTransferEffect]
+) -> Outcome:
+    """What ``measure`` avoids on ``line``: the impact its effects avoid on the assets they
+    touch, then what its insurance layers pay of the impact that remains."""
+    exposures = line.inputs.exposures
+    parties = list(line.impact.parties)
+    remaining = line.impact.at_event_by_party.copy()
+    avoided_by_party = dict.fromkeys(parties, 0.0)
+    mask = np.zeros(exposures.size, dtype=bool)
+    avoided_eai = np.zeros(0)
+    if effects:
+        avoided = avoided_impact(line.inputs, effects)
+        mask = avoided.touched
+        avoided_eai = avoided.before.eai_exp - avoided.after.eai_exp
+        avoided_by_party.update(avoided.avoided_by_party())
+        change = avoided.before.at_event_by_party - avoided.after.at_event_by_party
+        for column, party in enumerate(avoided.before.parties):
+            remaining[:, parties.index(party)] -= change[:, column]
+    premium = 0.0
+    for transfer in transfers:
+        layer = transferred_layer(remaining, transfer.attachment, transfer.cover)
+        paid = line.impact.frequency @ layer  # per party and year
+        for party, amount in zip(parties, paid, strict=True):
+            avoided_by_party[party] += float(amount)
+        premium += transfer.cost_factor * float(paid.sum())
+        remaining -= layer
+    return Outcome(
+        measure=measure.id,
+        scenario=line.scenario,
+        hazard=line.hazard,
+        exposure=line.exposure,
+        result=line.result,
+        unit=line.unit,
+        avoided_by_party=avoided_by_party,
+        touched_assets=int(mask.sum()),
+        feature_id=exposures.asset_id[mask],
+        lon=exposures.lon[mask],
+        lat=exposures.lat[mask],
+        avoided_eai=avoided_eai,
+        premium=premium,
+    )
 
 
 def active_years(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
@@ -222,11 +257,17 @@ def appraise(
             amount * settings.co_benefit_values.get(name, 0.0)
             for name, amount in measure.co_benefits.items()
         )
+        premium_now = sum(o.premium for o in money if o.scenario == PRESENT)
+        premium_later = sum(o.premium for o in money if o.scenario == settings.future_scenario)
+        if settings.future_scenario is None:
+            premium_later = premium_now
+        premiums = (premium_now + (premium_later - premium_now) * weights) * active
+        measure_cost = cost + float(premiums @ factors)
         for party in [TOTAL, *parties]:
             now = _avoided(money, PRESENT, party)
             later = _avoided(money, settings.future_scenario, party)
             benefit = float(((now + (later - now) * weights) * active) @ factors)
-            their_cost = cost if party in (TOTAL, measure.host) else 0.0
+            their_cost = measure_cost if party in (TOTAL, measure.host) else 0.0
             rows.append(
                 {
                     "measure": measure.id,

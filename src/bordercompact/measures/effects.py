@@ -93,3 +93,16 @@ def without_assets(exposures: Exposures, removed: np.ndarray) -> Exposures:
     if len(removed) != exposures.size:
         raise AppraisalError(f"{len(removed)} removal flags for {exposures.size} assets")
     return replace(exposures, value=np.where(removed, 0.0, exposures.value))
+
+
+def transferred_layer(at_event_by_party: np.ndarray, attachment: float, cover: float) -> np.ndarray:
+    """The part of each event's impact an insurance layer pays, split among the parties in
+    proportion to their share of the event (events × parties): on the event's total
+    impact L, min(max(L − attachment, 0), cover), as CLIMADA's
+    ``Impact.calc_risk_transfer`` computes it on the portfolio. A cover of 0 transfers
+    nothing (CLIMADA: a deductible without a cover has no effect)."""
+    total = at_event_by_party.sum(axis=1)
+    layer = np.minimum(np.maximum(total - attachment, 0.0), cover)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[:, np.newaxis] > 0, at_event_by_party / total[:, np.newaxis], 0.0)
+    return share * layer[:, np.newaxis]
