@@ -752,15 +752,15 @@ def _show_appraisal(run: Any) -> None:
         for effect in measure.effects:
             if effect.type != "exposure":
                 continue
-            touched = next(
-                (
-                    o.touched_assets
-                    for o in run.outcomes
-                    if (o.measure, o.scenario, o.exposure)
-                    == (measure.id, "present", effect.exposure)
-                ),
-                0,
-            )
-            console.print(
-                f"{measure.id}: {touched:,} assets of {effect.exposure!r} bought out (displaced)"
-            )
+            found = [
+                o
+                for o in run.outcomes
+                if (o.measure, o.scenario, o.exposure) == (measure.id, "present", effect.exposure)
+            ]
+            if found:
+                households = found[0].households_displaced
+                console.print(
+                    f"{measure.id}: {found[0].touched_assets:,} assets of {effect.exposure!r} "
+                    "bought out"
+                    + (f", {households:,.0f} households displaced" if households else "")
+                )

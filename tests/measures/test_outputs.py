@@ -59,6 +59,21 @@ cover = 1e6
 cost_factor = 1.3
 
 [[measures]]
+id = "relocation"
+name = { en = "Relocation of the riverside quarter" }
+proposed_by = "north"
+host = "north"
+capital_cost = 2e6
+lifetime_years = 50
+construction_years = [2027]
+
+[[measures.effects]]
+type = "exposure"
+exposure = "residents"
+zone = { path = "measures/quarter.geojson" }
+households_field = "households"
+
+[[measures]]
 id = "warning"
 name = { en = "Heat warning" }
 proposed_by = "north"
@@ -82,6 +97,10 @@ def appraised(mini_region: Path, tmp_path: Path):
     strip = box(BORDER_X - 800, Y0, BORDER_X + 800, Y1)  # the river's floodplain, both banks
     gpd.GeoDataFrame(geometry=[strip], crs=ANALYSIS_CRS).to_file(
         mini_region / "measures/levee.geojson"
+    )
+    quarter = box(BORDER_X + 100, Y0 + 100, BORDER_X + 1400, Y0 + 2900)  # one census zone
+    gpd.GeoDataFrame(geometry=[quarter], crs=ANALYSIS_CRS).to_file(
+        mini_region / "measures/quarter.geojson"
     )
     (mini_region / "measures.toml").write_text(MEASURES, encoding="utf-8")
     return appraise_into(mini_region, tmp_path / "run")
@@ -118,7 +137,12 @@ def test_the_run_dir_holds_the_appraisal(appraised) -> None:
     table = pd.read_csv(run_dir / "appraisal/appraisal.csv")
     assert {"measure", "party", "benefit", "cost", "npv", "bcr"} <= set(table.columns)
     metrics = json.loads((run_dir / "appraisal/metrics.json").read_text(encoding="utf-8"))
-    assert [m["id"] for m in metrics["measures"]] == ["levee", "insurance", "warning"]
+    assert [m["id"] for m in metrics["measures"]] == [
+        "levee",
+        "insurance",
+        "relocation",
+        "warning",
+    ]
     provenance = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
     assert any(i["path"].endswith("levee.geojson") for i in provenance["inputs"])
 
@@ -140,3 +164,10 @@ def test_an_insurance_layer_pays_the_expected_layer_and_costs_its_premium(apprai
     assert insurance.premium == pytest.approx(1.3 * expected.sum())
     table = run.table[run.table.measure == "insurance"].set_index("party")
     assert table.loc["total", "bcr"] == pytest.approx(1 / 1.3, rel=0.05)  # pays 1.3 per 1
+
+
+def test_a_relocation_counts_the_households_it_displaces(appraised) -> None:
+    run, _ = appraised
+    moved = next(o for o in run.outcomes if (o.measure, o.scenario) == ("relocation", "present"))
+    assert moved.touched_assets == 1  # the census zone whose point lies in the quarter
+    assert moved.households_displaced == 450  # HH of zone 480010001 (tests/mini_region.py)

@@ -42,6 +42,7 @@ from bordercompact.measures.model import (
     VulnerabilityEffect,
 )
 from bordercompact.measures.value import (
+    AppraisalError,
     benefit_cost_ratio,
     discount_factors,
     net_present_value,
@@ -70,6 +71,7 @@ class Outcome:
     lat: np.ndarray = field(repr=False)
     avoided_eai: np.ndarray = field(repr=False)  # per touched asset, per year
     premium: float = 0.0  # per year, for an insurance layer (cost_factor × expected payout)
+    households_displaced: float = 0.0  # by a buy-out, from the assets' households field
 
 
 def line_effects(
@@ -181,6 +183,15 @@ def _outcome(
         change = avoided.before.at_event_by_party - avoided.after.at_event_by_party
         for column, party in enumerate(avoided.before.parties):
             remaining[:, parties.index(party)] -= change[:, column]
+    households = sum(
+        float(
+            pd.to_numeric(line.assets.frame[effect_spec.households_field], errors="coerce")
+            .fillna(0.0)
+            .to_numpy()[resolved.assets]
+            .sum()
+        )
+        for effect_spec, resolved in _buy_outs(measure, line, effects)
+    )
     premium = 0.0
     for transfer in transfers:
         layer = transferred_layer(remaining, transfer.attachment, transfer.cover)
@@ -203,7 +214,27 @@ def _outcome(
         lat=exposures.lat[mask],
         avoided_eai=avoided_eai,
         premium=premium,
+        households_displaced=households,
     )
+
+
+def _buy_outs(
+    measure: Measure, line: RiskLine, effects: list[Resolved]
+) -> list[tuple[ExposureEffect, ZoneReduction]]:
+    """The measure's buy-outs of this line's exposure that count households, with the
+    assets they remove (the effects resolved in the order of the measure's effects)."""
+    specs = [
+        e for e in measure.effects if isinstance(e, ExposureEffect) and e.exposure == line.exposure
+    ]
+    removed = [e for e in effects if isinstance(e, ZoneReduction) and e.share == 1.0]
+    pairs = [(spec, found) for spec, found in zip(specs, removed, strict=False)]
+    for spec, _ in pairs:
+        if spec.households_field is not None and spec.households_field not in line.assets.frame:
+            raise AppraisalError(
+                f"measures.toml: measure {measure.id!r}: households_field "
+                f"{spec.households_field!r} is not a field of exposure {line.exposure!r}"
+            )
+    return [(spec, found) for spec, found in pairs if spec.households_field is not None]
 
 
 def active_years(measure: Measure, settings: AppraisalSettings) -> np.ndarray:

@@ -77,6 +77,8 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
                 "result": o.result,
                 "unit": o.unit,
                 "touched_assets": o.touched_assets,
+                "households_displaced": o.households_displaced,
+                "premium": o.premium,
                 "party": party,
                 "avoided": avoided,
             }
