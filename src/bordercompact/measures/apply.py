@@ -43,6 +43,7 @@ class ZoneReduction:
 
     assets: np.ndarray  # per asset
     share: float
+    households: np.ndarray | None = None  # a buy-out's households per asset, if counted
 
 
 Resolved = ZoneHazard | ZoneVulnerability | ZoneReduction

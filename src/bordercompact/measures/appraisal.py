@@ -108,9 +108,8 @@ def line_effects(
                 )
             )
         elif isinstance(effect, ExposureEffect) and effect.exposure == line.exposure:
-            resolved.append(
-                ZoneReduction(inside(zone_polygons(effect.zone, region, layers), lon, lat), 1.0)
-            )
+            removed = inside(zone_polygons(effect.zone, region, layers), lon, lat)
+            resolved.append(ZoneReduction(removed, 1.0, _households(effect, measure, line)))
         elif (
             isinstance(effect, PeopleEffect)
             and (effect.hazard, effect.exposure) == (line.hazard, line.exposure)
@@ -184,13 +183,9 @@ def _outcome(
         for column, party in enumerate(avoided.before.parties):
             remaining[:, parties.index(party)] -= change[:, column]
     households = sum(
-        float(
-            pd.to_numeric(line.assets.frame[effect_spec.households_field], errors="coerce")
-            .fillna(0.0)
-            .to_numpy()[resolved.assets]
-            .sum()
-        )
-        for effect_spec, resolved in _buy_outs(measure, line, effects)
+        float(e.households[e.assets].sum())
+        for e in effects
+        if isinstance(e, ZoneReduction) and e.households is not None
     )
     premium = 0.0
     for transfer in transfers:
@@ -218,23 +213,18 @@ def _outcome(
     )
 
 
-def _buy_outs(
-    measure: Measure, line: RiskLine, effects: list[Resolved]
-) -> list[tuple[ExposureEffect, ZoneReduction]]:
-    """The measure's buy-outs of this line's exposure that count households, with the
-    assets they remove (the effects resolved in the order of the measure's effects)."""
-    specs = [
-        e for e in measure.effects if isinstance(e, ExposureEffect) and e.exposure == line.exposure
-    ]
-    removed = [e for e in effects if isinstance(e, ZoneReduction) and e.share == 1.0]
-    pairs = [(spec, found) for spec, found in zip(specs, removed, strict=False)]
-    for spec, _ in pairs:
-        if spec.households_field is not None and spec.households_field not in line.assets.frame:
-            raise AppraisalError(
-                f"measures.toml: measure {measure.id!r}: households_field "
-                f"{spec.households_field!r} is not a field of exposure {line.exposure!r}"
-            )
-    return [(spec, found) for spec, found in pairs if spec.households_field is not None]
+def _households(effect: ExposureEffect, measure: Measure, line: RiskLine) -> np.ndarray | None:
+    """The households of each asset of a buy-out's exposure (its ``households_field``),
+    or None when the buy-out does not count them."""
+    field = effect.households_field
+    if field is None:
+        return None
+    if field not in line.assets.frame:
+        raise AppraisalError(
+            f"measures.toml: measure {measure.id!r}: households_field {field!r} is not a "
+            f"field of exposure {line.exposure!r}"
+        )
+    return pd.to_numeric(line.assets.frame[field], errors="coerce").fillna(0.0).to_numpy()
 
 
 def active_years(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
