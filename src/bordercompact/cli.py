@@ -710,6 +710,19 @@ def _appraise(
     return run_dir
 
 
+def _discounting(settings: Any) -> str:
+    """The appraisal's discount rate, or its schedule: "3.5% (years 0–30), 3.0% (years 31–)"."""
+    from bordercompact.measures.model import yearly_discount_rates
+
+    if not settings.discount_schedule:
+        return f"{yearly_discount_rates(settings)[0]:.1%}"
+    steps = settings.discount_schedule
+    ends = [f"–{b.from_year - 1}" for b in steps[1:]] + ["–"]
+    return ", ".join(
+        f"{s.rate:.1%} (years {s.from_year}{end})" for s, end in zip(steps, ends, strict=True)
+    )
+
+
 def _show_appraisal(run: Any) -> None:
     """Per measure: its cost, and per party its benefit and NPV (present values), the BCR,
     what it avoids in people per year, co-benefits and what it removes."""
@@ -725,7 +738,7 @@ def _show_appraisal(run: Any) -> None:
         "BCR",
         "people a year",
         title=f"appraisal: present values {settings.first_year}–{settings.last_year} at "
-        f"{settings.discount_rate:.1%} (the host pays before a deal)",
+        f"{_discounting(settings)} (the host pays before a deal)",
     )
     by_measure = {m: rows.set_index("party") for m, rows in table.groupby("measure", sort=False)}
     for measure in run.config.measures:

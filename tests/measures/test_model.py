@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bordercompact.measures.model import (
+    AppraisalSettings,
     ExposureEffect,
     HazardEffect,
     load_measures,
     read_measures,
+    yearly_discount_rates,
 )
 from bordercompact.region.load import load_region
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
@@ -146,3 +150,41 @@ def test_requiring_an_alternative_of_ones_own_group_is_refused(mini_region: Path
     (problem,) = problems_of(mini_region, text)
     assert problem.features == ("levee-2m",)
     assert "an alternative to it" in problem.found
+
+
+def test_a_declining_schedule_gives_each_year_the_rate_of_its_step() -> None:
+    settings = AppraisalSettings(
+        first_year=2026,
+        last_year=2030,
+        discount_schedule=[{"from_year": 0, "rate": 0.035}, {"from_year": 3, "rate": 0.03}],
+    )
+    np.testing.assert_allclose(yearly_discount_rates(settings), [0.035, 0.035, 0.035, 0.03, 0.03])
+
+
+def test_without_a_rate_or_schedule_the_rate_is_three_percent() -> None:
+    settings = AppraisalSettings(first_year=2026, last_year=2027)
+    np.testing.assert_allclose(yearly_discount_rates(settings), [0.03, 0.03])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"discount_rate": 0.02, "discount_schedule": [{"from_year": 0, "rate": 0.03}]},
+            "both discount_rate and discount_schedule",
+        ),
+        ({"discount_schedule": [{"from_year": 1, "rate": 0.03}]}, "from years [1]"),
+        (
+            {
+                "discount_schedule": [
+                    {"from_year": 0, "rate": 0.03},
+                    {"from_year": 0, "rate": 0.02},
+                ]
+            },
+            "from years [0, 0]",
+        ),
+    ],
+)
+def test_a_schedule_must_start_at_year_zero_and_increase(extra, message) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AppraisalSettings(first_year=2026, last_year=2030, **extra)

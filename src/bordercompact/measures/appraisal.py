@@ -40,6 +40,7 @@ from bordercompact.measures.model import (
     PeopleEffect,
     RiskTransferEffect,
     VulnerabilityEffect,
+    yearly_discount_rates,
 )
 from bordercompact.measures.value import (
     AppraisalError,
@@ -266,8 +267,7 @@ def appraise(
     scenario, and (``total`` row) the present value of the co-benefits the manifest prices
     (``co_benefit_value``, not in the NPV). Lines of people are in the outcomes."""
     settings = config.appraisal
-    rates = np.full(settings.last_year - settings.first_year + 1, settings.discount_rate)
-    factors = discount_factors(rates)
+    factors = discount_factors(yearly_discount_rates(settings))
     weights = scenario_weights(settings)
     rows = []
     for measure in config.measures:

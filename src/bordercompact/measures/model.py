@@ -16,9 +16,11 @@ Effects (one or more per measure; CLIMADA's measure semantics where they overlap
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bordercompact.region.load import Region, read_stage_config
@@ -126,10 +128,23 @@ class Measure(_Strict):
     effects: list[Effect] = Field(min_length=1)
 
 
+Rate = Annotated[float, Field(gt=-1, allow_inf_nan=False)]
+#: The discount rate when measures.toml sets neither a rate nor a schedule.
+DEFAULT_DISCOUNT_RATE = 0.03
+
+
+class DiscountStep(_Strict):
+    """From ``from_year`` years after the appraisal's first year on, discount at ``rate``."""
+
+    from_year: Annotated[int, Field(ge=0)]
+    rate: Rate
+
+
 class AppraisalSettings(_Strict):
     first_year: Year
     last_year: Year
-    discount_rate: Annotated[float, Field(gt=-1, allow_inf_nan=False)] = 0.03
+    discount_rate: Rate | None = None  # constant, per year (default 3 %)
+    discount_schedule: list[DiscountStep] = []  # declining rates (e.g. the Green Book's)
     future_scenario: str | None = None  # the risk.toml scenario reached at future_year
     future_year: Year | None = None
     time_exponent: Positive = 1.0
@@ -142,11 +157,31 @@ class AppraisalSettings(_Strict):
                 f"found last_year {self.last_year} before first_year {self.first_year}; "
                 "expected an appraisal period of at least one year"
             )
+        if self.discount_rate is not None and self.discount_schedule:
+            raise ValueError("found both discount_rate and discount_schedule; expected one of them")
+        starts = [step.from_year for step in self.discount_schedule]
+        if starts and (starts[0] != 0 or any(b <= a for a, b in pairwise(starts))):
+            raise ValueError(
+                f"found discount_schedule from years {starts}; expected steps from year 0 "
+                "on, in increasing order"
+            )
         if (self.future_scenario is None) != (self.future_year is None):
             raise ValueError(
                 "found only one of future_scenario and future_year; expected both or neither"
             )
         return self
+
+
+def yearly_discount_rates(settings: AppraisalSettings) -> np.ndarray:
+    """The discount rate of each year of the appraisal (first to last year): the constant
+    rate, or each year's step of the schedule."""
+    n_years = settings.last_year - settings.first_year + 1
+    if not settings.discount_schedule:
+        rate = DEFAULT_DISCOUNT_RATE if settings.discount_rate is None else settings.discount_rate
+        return np.full(n_years, rate)
+    starts = np.array([step.from_year for step in settings.discount_schedule])
+    rates = np.array([step.rate for step in settings.discount_schedule])
+    return rates[np.searchsorted(starts, np.arange(n_years), side="right") - 1]
 
 
 class MeasuresConfig(_Strict):
