@@ -1570,6 +1570,8 @@ BASIN_HOST = "ribera"  # ... on Ribera's bank: most of the flood damage is River
 BUYOUT_PERIOD = 5  # years: the Ribera blocks the 5-year flood reaches (none lie below 1 m)
 GREENING_RADIUS_M = 1500.0  # cool roofs and street trees around each old town
 COOLING_WALK_M = 1000.0  # about a 15-minute walk to a cooling centre
+NEW_COOLING_CENTRES = 3  # Ribera opens centres in its most populous zones beyond a walk
+NEW_COOLING_CENTRE_COST = 0.4e6  # fitting out a public building, each
 COOLING_LABEL = {"riverton": "Cooling Center", "ribera": "Centro de enfriamiento"}
 MAINTENANCE_SHARE = 0.01  # of the capital cost a year, for levees, walls and the basin
 
@@ -1585,10 +1587,9 @@ ZONES = {
     "ribera-floodplain-100yr": "Ribera's 100-year floodplain (floodproofing)",
     "riverton-old-town": "Riverton's old town (cool roofs and street trees)",
     "ribera-old-town": "Ribera's old town (street trees and shade)",
-    "riverton-cooling-walk": "within a 15-minute walk of a Riverton cooling centre",
-    "ribera-cooling-walk": "within a 15-minute walk of a Ribera cooling centre",
 }
 MEASURE_ZONE_FILES = [f"measures/{zone.replace('-', '_')}.geojson" for zone in ZONES]
+NEW_COOLING_CENTRES_FILE = "measures/ribera_new_cooling_centres.geojson"
 
 
 def zone_path(zone: str) -> str:
@@ -1648,20 +1649,26 @@ def flood_zones(
     return {zone: cells_polygon(mask, transform) for zone, mask in masks.items()}
 
 
-def heat_zones(plans: dict[str, CityPlan], facilities: dict[str, pd.DataFrame]) -> dict:
-    """The heat measures' zones (analysis CRS): each old town, and the walk to each
-    city's cooling centres, on the city's land."""
-    zones = {}
-    for party, plan in plans.items():
-        zones[f"{party}-old-town"] = shapely.Point(plan.core).buffer(GREENING_RADIUS_M)
-        centres = facilities[party].query("label == @COOLING_LABEL[@party]")
-        zones[f"{party}-cooling-walk"] = shapely.union_all(
-            shapely.buffer(points(centres), COOLING_WALK_M)
-        )
+def heat_zones(plans: dict[str, CityPlan]) -> dict:
+    """The heat measures' zones (analysis CRS): each old town, on the city's land."""
     return {
-        zone: polygon.intersection(plans[zone.split("-")[0]].land)
-        for zone, polygon in zones.items()
+        f"{party}-old-town": shapely.Point(plan.core)
+        .buffer(GREENING_RADIUS_M)
+        .intersection(plan.land)
+        for party, plan in plans.items()
     }
+
+
+def new_cooling_centres(
+    zones: np.ndarray, demo: pd.DataFrame, facilities: pd.DataFrame, party: str
+) -> np.ndarray:
+    """Where a city opens new cooling centres (analysis CRS points): in its most populous
+    census zones whose centre lies beyond a walk of every existing centre."""
+    centres = points(facilities.query("label == @COOLING_LABEL[@party]"))
+    where = shapely.point_on_surface(zones)
+    beyond = shapely.distance(where[:, None], centres[None, :]).min(axis=1) > COOLING_WALK_M
+    populous = np.argsort(-demo["pop"].to_numpy(), kind="stable")
+    return where[populous[beyond[populous]][:NEW_COOLING_CENTRES]]
 
 
 def buildings_inside(polygon: shapely.Geometry, bld: pd.DataFrame) -> np.ndarray:
@@ -1672,9 +1679,12 @@ def buildings_inside(polygon: shapely.Geometry, bld: pd.DataFrame) -> np.ndarray
     return shapely.intersects_xy(polygon, lon, lat)
 
 
-def candidate_measures(river_km: float, homes: dict[str, int], bought: int) -> list[dict]:
+def candidate_measures(
+    river_km: float, homes: dict[str, int], bought: int, new_centres: int
+) -> list[dict]:
     """The candidate measures of measures.toml: the flood measures sized by the river
-    reach (km) they line, the floodproofed homes per party and the buildings bought out.
+    reach (km) they line, the floodproofed homes per party, the buildings bought out and
+    the new cooling centres.
     The retention basin stands on BASIN_HOST's upstream bank; the other city proposes it."""
     downstream_city = ({"riverton", "ribera"} - {BASIN_HOST}).pop()
 
@@ -1690,9 +1700,9 @@ def candidate_measures(river_km: float, homes: dict[str, int], bought: int) -> l
     def heat(name: str, shift: float) -> dict:
         return {"type": "hazard", "hazard": "heat", "zone": zone(name), "shift": shift}
 
-    def people(reduction: float, name: str | None = None) -> dict:
+    def people(reduction: float, **reach: str) -> dict:
         effect = {"type": "people", "hazard": "heat", "exposure": "heat-deaths"}
-        return {**effect, "reduction": reduction, **({"zone": zone(name)} if name else {})}
+        return {**effect, "reduction": reduction, **reach}
 
     def floodproofing(party: str) -> dict:
         return {
@@ -1835,27 +1845,42 @@ def candidate_measures(river_km: float, homes: dict[str, int], bought: int) -> l
             "effects": [people(0.15)],
         },
     ]
-    for party, (en, es), reduction, cost in (
-        ("riverton", ("Riverton", "Riverton"), 0.1, (1.5e6, 0.4e6)),
-        ("ribera", ("Ribera", "Ribera"), 0.1, (1.0e6, 0.25e6)),
-    ):
-        measures.append(
-            {
-                "id": f"{party}-cooling-centres",
-                "name": {
-                    "en": f"{en} cooling centres: longer hours and transport",
-                    "es": f"Centros de enfriamiento de {es}: más horas y transporte",
-                },
-                "proposed_by": party,
-                "host": party,
-                "capital_cost": cost[0],
-                "annual_cost": cost[1],
-                "lifetime_years": 20,
-                "construction_years": [2026],
-                "requires": ["heat-health-warning"],  # the warning opens them
-                "effects": [people(reduction, f"{party}-cooling-walk")],
-            }
-        )
+    measures += [
+        {
+            "id": "riverton-cooling-centres",
+            "name": {
+                "en": "Riverton cooling centres: longer hours and transport",
+                "es": "Centros de enfriamiento de Riverton: más horas y transporte",
+            },
+            "proposed_by": "riverton",
+            "host": "riverton",
+            "capital_cost": 1.5e6,
+            "annual_cost": 0.4e6,
+            "lifetime_years": 20,
+            "construction_years": [2026],
+            "requires": ["heat-health-warning"],  # the warning opens them
+            # the people within a walk of the existing centres (equity.toml's "cooling")
+            "effects": [people(0.1, within_minutes_of="cooling")],
+        },
+        {
+            "id": "ribera-new-cooling-centres",
+            "name": {
+                "en": f"Ribera: {new_centres} new cooling centres beyond a walk of the others",
+                "es": f"Ribera: {new_centres} centros de enfriamiento nuevos",
+            },
+            "proposed_by": "ribera",
+            "host": "ribera",
+            "capital_cost": NEW_COOLING_CENTRE_COST * new_centres,
+            "annual_cost": 0.25e6,
+            "lifetime_years": 20,
+            "construction_years": [2026],
+            "requires": ["heat-health-warning"],
+            # the people the new centres bring within a walk
+            "effects": [
+                people(0.1, within_minutes_of="cooling", new_facilities=NEW_COOLING_CENTRES_FILE)
+            ],
+        },
+    ]
     measures += [
         {
             "id": "riverton-cool-roofs-trees",
@@ -1956,8 +1981,7 @@ def write_measures(
             multi=True,
             geometry_crs=ZONE_CRS,
         )
-    facilities = {party: fac for party, (*_, fac) in per_party.items()}
-    for zone, polygon in heat_zones(plans, facilities).items():
+    for zone, polygon in heat_zones(plans).items():
         write_vector(
             pd.DataFrame({"id": [zone], "description": [ZONES[zone]]}),
             [polygon],
@@ -1965,6 +1989,19 @@ def write_measures(
             out / zone_path(zone),
             multi=True,
         )
+    _, census, demo, facilities = per_party["ribera"]
+    new_centres = new_cooling_centres(census, demo, facilities, "ribera")
+    write_vector(
+        pd.DataFrame(
+            {
+                "id": [f"ribera-new-cooling-{i + 1}" for i in range(len(new_centres))],
+                "description": "a new cooling centre of the ribera-new-cooling-centres measure",
+            }
+        ),
+        new_centres,
+        ZONE_CRS,
+        out / NEW_COOLING_CENTRES_FILE,
+    )
     dwellings = {
         party: bld["label"].isin([c.label for c in table if c.dwellings])
         for party, table in (("riverton", US_CLASSES), ("ribera", MX_CLASSES))
@@ -1978,7 +2015,7 @@ def write_measures(
     }
     bought = int(buildings_inside(zones["ribera-buyout"], buildings["ribera"]).sum())
     river_km = frame.river.length / 1000.0
-    measures = candidate_measures(river_km, homes, bought)
+    measures = candidate_measures(river_km, homes, bought, len(new_centres))
     (out / "measures.toml").write_text(measures_config(measures), encoding="utf-8")
     return {
         "measures": len(measures),
@@ -2087,6 +2124,7 @@ OUTPUTS = [
     "money/exchange_rates.csv",
     "money/price_indices.csv",
     *MEASURE_ZONE_FILES,
+    NEW_COOLING_CENTRES_FILE,
     "measures.toml",
 ]
 

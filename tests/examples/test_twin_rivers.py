@@ -52,10 +52,13 @@ MEASURE_ZONES = [
     "ribera_floodplain_100yr",
     "riverton_old_town",
     "ribera_old_town",
-    "riverton_cooling_walk",
-    "ribera_cooling_walk",
 ]
-MEASURE_FILES = ["measures.toml", *(f"measures/{zone}.geojson" for zone in MEASURE_ZONES)]
+NEW_COOLING_CENTRES = "measures/ribera_new_cooling_centres.geojson"
+MEASURE_FILES = [
+    "measures.toml",
+    *(f"measures/{zone}.geojson" for zone in MEASURE_ZONES),
+    NEW_COOLING_CENTRES,
+]
 
 
 @pytest.fixture(scope="module")
@@ -362,7 +365,9 @@ def test_measures_cover_every_kind_the_negotiation_needs(measures: MeasuresConfi
         for e in effects
     )
     people = [e for e in effects if isinstance(e, PeopleEffect)]
-    assert any(e.zone is None for e in people) and any(e.zone is not None for e in people)
+    assert any(e.zone is None and e.within_minutes_of is None for e in people)  # a warning
+    assert any(e.within_minutes_of == "cooling" and e.new_facilities is None for e in people)
+    assert any(e.new_facilities == NEW_COOLING_CENTRES for e in people)
     assert all(e.exposure == "heat-deaths" for e in people)
     assert all(set(m.name) == {"en", "es"} for m in measures.measures)
 
@@ -375,13 +380,29 @@ def test_every_measure_zone_is_one_valid_polygon_file(measures: MeasuresConfig) 
         if getattr(e, "zone", None) is not None
     }
     assert named <= set(MEASURE_FILES)
-    for relative in MEASURE_FILES[1:]:
+    for relative in MEASURE_FILES[1:-1]:
         zones = gpd.read_file(TWIN_RIVERS / relative)
         assert str(zones.crs) == "EPSG:4326", relative
         assert len(zones) == 1, relative
         (polygon,) = zones.geometry
         assert polygon.geom_type in {"Polygon", "MultiPolygon"}, relative
         assert polygon.is_valid and not polygon.is_empty, relative
+
+
+def test_new_cooling_centres_stand_in_ribera_beyond_a_walk_of_its_existing_ones(
+    harmonized: Harmonization,
+) -> None:
+    new = gpd.read_file(TWIN_RIVERS / NEW_COOLING_CENTRES).to_crs(harmonized.region.settings.crs)
+    zones = harmonized.layers["population_zones"]
+    assert len(new) == 3 and set(new.geom_type) == {"Point"}
+    standing_in = gpd.sjoin(new, zones[["party", "geometry"]], predicate="within")
+    assert set(standing_in["party"].astype(str)) == {"ribera"}
+    facilities = harmonized.layers["facilities"]
+    existing = facilities[
+        (facilities["category"].astype(str) == "cooling_centre")
+        & (facilities["party"].astype(str) == "ribera")
+    ]
+    assert new.geometry.apply(lambda p: existing.distance(p).min()).min() > 1000.0
 
 
 def test_flood_zones_lie_on_the_bank_of_the_party_that_builds_there(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from bordercompact.equity.access import (
     AccessError,
+    RoadGraph,
     access_summary,
     nearest_facility_minutes,
     two_step_fca,
@@ -29,7 +30,7 @@ from bordercompact.equity.distribution import (
     split_by_party_and_quintile,
     svi_quintile,
 )
-from bordercompact.equity.network import road_network
+from bordercompact.equity.network import RoadNetwork, road_network
 from bordercompact.equity.svi import region_svi
 from bordercompact.region.load import Region
 
@@ -92,16 +93,38 @@ def run_equity(
     return run
 
 
-def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: AccessSpec) -> None:
-    links, facilities = layers.get("network"), layers.get("facilities")
-    if links is None or links.empty or facilities is None or facilities.empty:
-        run.notes.append("no network or no facilities: access not computed")
-        return
+@dataclass(frozen=True)
+class TravelNetwork:
+    """The region's roads as the access analysis travels them: the graph, each border
+    crossing's delay, and the graph by car or on foot with some crossings closed."""
+
+    network: RoadNetwork
+    spec: AccessSpec
+    delays: dict[str, float]  # crossing id → minutes
+
+    def graph(self, mode: str, closed: tuple[str, ...] = ()) -> RoadGraph:
+        """The graph travelled by ``mode`` ("drive" or "walk") with ``closed`` crossings."""
+        base = (
+            self.network.graph
+            if mode == "drive"
+            else self.network.walking(self.spec.walking_speed_kmh / 3.6)
+        )
+        return with_crossings(base, self.delays, closed)
+
+    def facility_nodes(self, facilities: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The node of each facility (points or polygons with a ``party``), nearest among
+        its own party's nodes, and the facilities' parties."""
+        party = facilities["party"].astype(str).to_numpy()
+        nodes, _ = self.network.nearest_nodes(facilities.geometry, party)
+        return nodes, party
+
+
+def travel_network(region: Region, links: gpd.GeoDataFrame, spec: AccessSpec) -> TravelNetwork:
+    """The road network of the harmonized ``network`` layer with the crossing delays of
+    ``equity.toml`` (each named crossing must be one of the network's)."""
     network = road_network(
-        links, spec.default_speed_kmh / 3.6, territorial=run.region.territorial_parties
+        links, spec.default_speed_kmh / 3.6, territorial=region.territorial_parties
     )
-    zones = run.zones
-    origin, _ = network.nearest_nodes(zones.geometry, zones["party"].to_numpy())
     crossings = sorted({str(c) for c in network.graph.crossing_id if c})
     unknown = sorted(set(spec.crossing_delays) - set(crossings))
     if unknown:
@@ -110,26 +133,41 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
             f"expected crossings of the network: {', '.join(crossings) or '(none)'}"
         )
     delays = {c: spec.crossing_delays.get(c, spec.crossing_delay_minutes) for c in crossings}
+    return TravelNetwork(network, spec, delays)
+
+
+def facilities_of(kind: FacilityKind, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The harmonized facilities of a kind (its categories)."""
+    return facilities[facilities["category"].astype(str).isin(kind.categories)]
+
+
+def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: AccessSpec) -> None:
+    links, facilities = layers.get("network"), layers.get("facilities")
+    if links is None or links.empty or facilities is None or facilities.empty:
+        run.notes.append("no network or no facilities: access not computed")
+        return
+    travel = travel_network(run.region, links, spec)
+    zones = run.zones
+    zone_party = zones["party"].to_numpy()
+    origin, _ = travel.network.nearest_nodes(zones.geometry, zone_party)
+    crossings = tuple(travel.delays)
     closures = {ALL_OPEN: ()} | {
-        s.id: tuple(crossings) if ALL_CROSSINGS in s.closed else tuple(s.closed)
-        for s in spec.scenarios
+        s.id: crossings if ALL_CROSSINGS in s.closed else tuple(s.closed) for s in spec.scenarios
     }
     graphs = {}  # (mode, scenario) → the graph travelled that way with those crossings
     for mode in sorted({kind.mode for kind in spec.facilities}):
-        base = network.graph if mode == "drive" else network.walking(spec.walking_speed_kmh / 3.6)
         for scenario, closed in closures.items():
             try:
-                graphs[(mode, scenario)] = with_crossings(base, delays, closed)
+                graphs[(mode, scenario)] = travel.graph(mode, closed)
             except AccessError as error:
                 raise AccessError(f"equity.toml: access scenario {scenario!r}: {error}") from None
     summaries, trips = [], []
     for kind in spec.facilities:
-        chosen = facilities[facilities["category"].astype(str).isin(kind.categories)]
+        chosen = facilities_of(kind, facilities)
         if chosen.empty:
             run.notes.append(f"access to {kind.id}: no facility of {', '.join(kind.categories)}")
             continue
-        facility_party = chosen["party"].astype(str).to_numpy()
-        nodes, _ = network.nearest_nodes(chosen.geometry, facility_party)
+        nodes, facility_party = travel.facility_nodes(chosen)
         capacity = _capacity(run, chosen, kind)
         for scenario in closures:
             graph = graphs[(kind.mode, scenario)]
@@ -141,7 +179,7 @@ def _add_access(run: EquityRun, layers: dict[str, gpd.GeoDataFrame], spec: Acces
                     nodes,
                     restricted=rule == AS_SET,
                     facility_party=facility_party,
-                    origin_party=zones["party"].to_numpy(),
+                    origin_party=zone_party,
                 )
                 labels = {"facility": kind.id, "scenario": scenario, "rule": rule}
                 summaries += _summaries(nearest.minutes, zones, kind, spec, labels)

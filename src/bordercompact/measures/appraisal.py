@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from bordercompact.equity.config import EquityConfig
 from bordercompact.equity.distribution import (
     UNKNOWN_QUINTILE,
     concentration_index,
@@ -42,6 +43,7 @@ from bordercompact.measures.model import (
     VulnerabilityEffect,
     yearly_discount_rates,
 )
+from bordercompact.measures.reach import FacilityReach
 from bordercompact.measures.value import (
     AppraisalError,
     benefit_cost_ratio,
@@ -76,9 +78,14 @@ class Outcome:
 
 
 def line_effects(
-    measure: Measure, line: RiskLine, region: Region, layers: dict[str, gpd.GeoDataFrame]
+    measure: Measure,
+    line: RiskLine,
+    region: Region,
+    layers: dict[str, gpd.GeoDataFrame],
+    reach: FacilityReach | None = None,
 ) -> list[Resolved]:
-    """The measure's effects on one risk line, resolved to centroids and assets."""
+    """The measure's effects on one risk line, resolved to centroids and assets (people
+    within reach of facilities by ``reach``, the region's access analysis)."""
     inputs = line.inputs
     lon, lat = inputs.exposures.lon, inputs.exposures.lat
     resolved: list[Resolved] = []
@@ -111,16 +118,20 @@ def line_effects(
         elif isinstance(effect, ExposureEffect) and effect.exposure == line.exposure:
             removed = inside(zone_polygons(effect.zone, region, layers), lon, lat)
             resolved.append(ZoneReduction(removed, 1.0, _households(effect, measure, line)))
-        elif (
-            isinstance(effect, PeopleEffect)
-            and (effect.hazard, effect.exposure) == (line.hazard, line.exposure)
-            and effect.within_minutes_of is None
+        elif isinstance(effect, PeopleEffect) and (effect.hazard, effect.exposure) == (
+            line.hazard,
+            line.exposure,
         ):
             chosen = (
                 np.ones(inputs.exposures.size, dtype=bool)
                 if effect.zone is None
                 else inside(zone_polygons(effect.zone, region, layers), lon, lat)
             )
+            if effect.within_minutes_of is not None:
+                if reach is None:
+                    reach = FacilityReach(region, layers, None)
+                party = inputs.exposures.party
+                chosen &= reach.newly_within(effect, measure, lon, lat, party)
             resolved.append(ZoneReduction(chosen, effect.reduction))
     return resolved
 
@@ -141,16 +152,19 @@ def measure_outcomes(
     region: Region,
     layers: dict[str, gpd.GeoDataFrame],
     risk: RiskRun,
+    equity: EquityConfig | None = None,
 ) -> list[Outcome]:
     """Every measure on every harmonized risk line it touches, for the present and the
-    appraisal's future scenario."""
+    appraisal's future scenario (``equity``: the access analysis of measures that act on
+    the people within reach of facilities)."""
     scenarios = {PRESENT, config.appraisal.future_scenario} - {None}
+    reach = FacilityReach(region, layers, equity)
     outcomes = []
     for measure in config.measures:
         for line in risk.lines:
             if line.methodology != HARMONIZED or line.scenario not in scenarios:
                 continue
-            effects = line_effects(measure, line, region, layers)
+            effects = line_effects(measure, line, region, layers, reach)
             transfers = [
                 e
                 for e in measure.effects

@@ -9,7 +9,8 @@ Effects (one or more per measure; CLIMADA's measure semantics where they overlap
   scaled and shifted (floodproofing, building codes);
 - ``exposure``: assets inside a zone removed (a buy-out), with the households displaced;
 - ``people``: the impact on people reduced by a stated fraction (an early warning's lead
-  time), or within reach of a facility (cooling centres, from the access analysis);
+  time), or only for the people within reach of a kind of facility, or brought within
+  reach by new ones (cooling centres, by the access analysis of ``equity.toml``);
 - ``risk_transfer``: insurance of the remaining impact above an attachment point up to a
   cover, at a cost factor times its expected payout.
 """
@@ -94,7 +95,17 @@ class PeopleEffect(_Strict):
     exposure: str
     reduction: Share  # share of the impact on people avoided (e.g. 0.3 with a warning)
     zone: Zone | None = None  # none: everyone
-    within_minutes_of: str | None = None  # a facility kind of equity.toml (cooling)
+    within_minutes_of: str | None = None  # a facility kind of equity.toml's access (cooling)
+    new_facilities: str | None = None  # points of the measure's new facilities of that kind
+
+    @model_validator(mode="after")
+    def _reach(self) -> PeopleEffect:
+        if self.new_facilities is not None and self.within_minutes_of is None:
+            raise ValueError(
+                "found new_facilities without within_minutes_of; expected the facility kind "
+                "of equity.toml they belong to"
+            )
+        return self
 
 
 class RiskTransferEffect(_Strict):
@@ -275,11 +286,17 @@ def _check_references(
 
 
 def zone_files(region: Region, config: MeasuresConfig) -> list[Path]:
-    """The files of the measures' zones (for a run's provenance), each once."""
+    """The files of the measures' zones and new facilities (for a run's provenance), each
+    once."""
     paths = {
         region.path(zone.path)
         for measure in config.measures
         for effect in measure.effects
         if (zone := getattr(effect, "zone", None)) is not None and zone.path is not None
+    } | {
+        region.path(effect.new_facilities)
+        for measure in config.measures
+        for effect in measure.effects
+        if isinstance(effect, PeopleEffect) and effect.new_facilities is not None
     }
     return sorted(paths)

@@ -129,7 +129,9 @@ def appraise_into(
     )
     if progress:
         progress(0, len(config.measures), "appraising the measures")
-    outcomes = measure_outcomes(config, harmonization.region, harmonization.layers, risk)
+    outcomes = measure_outcomes(
+        config, harmonization.region, harmonization.layers, risk, equity_config
+    )
     parties = [p.id for p in harmonization.region.parties]
     table = appraise(config, outcomes, parties, harmonization.region.settings.currency)
     who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
