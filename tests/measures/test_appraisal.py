@@ -11,10 +11,11 @@ from bordercompact.measures.appraisal import (
     Outcome,
     active_years,
     appraise,
-    interaction_groups,
     scenario_weights,
+    set_value,
     yearly_costs,
 )
+from bordercompact.measures.combinations import interaction_groups
 from bordercompact.measures.model import AppraisalSettings, Measure, MeasuresConfig
 
 SETTINGS = AppraisalSettings(
@@ -101,7 +102,9 @@ def test_benefit_cost_npv_and_bcr_per_party_by_hand() -> None:
     assert table.loc["total", "co_benefit_value"] == pytest.approx(10 * (d[1] + d[2] + d[3]))
 
 
-def touching(measure: str, assets: list[str], scenario: str = "present") -> Outcome:
+def touching(
+    measure: str, assets: list[str], scenario: str = "present", premium: float = 0.0
+) -> Outcome:
     ids = np.array(assets, dtype=object)
     return Outcome(
         measure,
@@ -116,6 +119,7 @@ def touching(measure: str, assets: list[str], scenario: str = "present") -> Outc
         np.zeros(len(ids)),
         np.zeros(len(ids)),
         np.zeros(len(ids)),
+        premiums={measure: premium} if premium else {},
     )
 
 
@@ -132,3 +136,41 @@ def test_measures_touching_a_common_asset_interact_and_the_relation_carries() ->
         ["floodproofing", "levee", "wall"],
         ["warning"],
     ]
+
+
+def test_an_insurance_layer_interacts_with_every_measure_on_the_line_it_insures() -> None:
+    outcomes = [
+        touching("levee", ["a1"]),
+        touching("floodproofing", ["a9"]),
+        touching("insurance", [], premium=4.0),  # pays on what the others leave
+        touching("warning", ["b1"], scenario="future"),  # another line
+    ]
+    assert interaction_groups(outcomes) == [["floodproofing", "insurance", "levee"], ["warning"]]
+
+
+def test_a_set_counts_each_year_the_measures_working_that_year_together() -> None:
+    settings = AppraisalSettings(first_year=2026, last_year=2030, discount_rate=0.10)
+    wall = LEVEE.model_copy(
+        update={"id": "wall", "host": "b", "construction_years": [2027], "co_benefits": {}}
+    )
+    avoided = {  # per year, per set (present only: no future scenario)
+        frozenset({"levee"}): 20.0,
+        frozenset({"wall"}): 12.0,
+        frozenset({"levee", "wall"}): 26.0,  # less than 32: they protect the same homes
+    }
+
+    def outcomes_of(working: frozenset[str]) -> list[Outcome]:
+        return [outcome("present", avoided[working], 0.0)]
+
+    rows = {
+        r["party"]: r for r in set_value([LEVEE, wall], settings, outcomes_of, ["a", "b"], "EUR")
+    }
+    d = 1.1 ** -np.arange(5)
+    # the levee works 2027–29, the wall 2028–30: 2027 levee alone, 2028–29 both, 2030 wall
+    assert rows["a"]["benefit"] == pytest.approx(20 * d[1] + 26 * (d[2] + d[3]) + 12 * d[4])
+    assert rows["total"]["measure"] == "levee+wall" and rows["total"]["host"] == "a+b"
+    levee_cost = 100 + 10 * (d[1] + d[2] + d[3])
+    wall_cost = 100 * d[1] + 10 * (d[2] + d[3] + d[4])
+    assert rows["a"]["cost"] == pytest.approx(levee_cost)  # each host pays its own
+    assert rows["b"]["cost"] == pytest.approx(wall_cost)
+    assert rows["total"]["avoided_per_year_present"] == 26.0

@@ -90,8 +90,8 @@ reduction = 0.5
 """
 
 
-@pytest.fixture
-def appraised(mini_region: Path, tmp_path: Path):
+def write_measures(mini_region: Path) -> None:
+    """The mini region's risk set-up and the four measures above, with their zones."""
     write_risk_inputs(mini_region, "river-flood,2,,0.3,\n", "")
     (mini_region / "measures").mkdir()
     strip = box(BORDER_X - 800, Y0, BORDER_X + 800, Y1)  # the river's floodplain, both banks
@@ -103,6 +103,11 @@ def appraised(mini_region: Path, tmp_path: Path):
         mini_region / "measures/quarter.geojson"
     )
     (mini_region / "measures.toml").write_text(MEASURES, encoding="utf-8")
+
+
+@pytest.fixture
+def appraised(mini_region: Path, tmp_path: Path):
+    write_measures(mini_region)
     return appraise_into(mini_region, tmp_path / "run")
 
 

@@ -9,15 +9,14 @@ cost is borne by its host party.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from bordercompact.equity.config import EquityConfig
 from bordercompact.equity.distribution import (
     UNKNOWN_QUINTILE,
     concentration_index,
@@ -52,7 +51,7 @@ from bordercompact.measures.value import (
 )
 from bordercompact.measures.zones import inside, zone_polygons
 from bordercompact.region.load import Region
-from bordercompact.risk.pipeline import HARMONIZED, PRESENT, RiskLine, RiskRun
+from bordercompact.risk.pipeline import PRESENT, RiskLine
 
 TOTAL = "total"
 
@@ -73,8 +72,19 @@ class Outcome:
     lon: np.ndarray = field(repr=False)
     lat: np.ndarray = field(repr=False)
     avoided_eai: np.ndarray = field(repr=False)  # per touched asset, per year
-    premium: float = 0.0  # per year, for an insurance layer (cost_factor × expected payout)
+    # per year and measure, for its insurance layers (cost_factor × expected payout)
+    premiums: dict[str, float] = field(default_factory=dict)
     households_displaced: float = 0.0  # by a buy-out, from the assets' households field
+
+    @property
+    def premium(self) -> float:
+        """The yearly premium of every insurance layer of the outcome's measures."""
+        return sum(self.premiums.values())
+
+
+def set_label(ids: Iterable[str]) -> str:
+    """How a set of measures is named in tables: its ids in order, joined by "+"."""
+    return "+".join(sorted(ids))
 
 
 def line_effects(
@@ -147,42 +157,35 @@ def _class_field(line: RiskLine) -> str:
     return impact.by_field
 
 
-def measure_outcomes(
-    config: MeasuresConfig,
-    region: Region,
-    layers: dict[str, gpd.GeoDataFrame],
-    risk: RiskRun,
-    equity: EquityConfig | None = None,
-) -> list[Outcome]:
-    """Every measure on every harmonized risk line it touches, for the present and the
-    appraisal's future scenario (``equity``: the access analysis of measures that act on
-    the people within reach of facilities)."""
-    scenarios = {PRESENT, config.appraisal.future_scenario} - {None}
-    reach = FacilityReach(region, layers, equity)
-    outcomes = []
-    for measure in config.measures:
-        for line in risk.lines:
-            if line.methodology != HARMONIZED or line.scenario not in scenarios:
-                continue
-            effects = line_effects(measure, line, region, layers, reach)
-            transfers = [
-                e
-                for e in measure.effects
-                if isinstance(e, RiskTransferEffect)
-                and (e.hazard, e.exposure) == (line.hazard, line.exposure)
-                and line.result == "impact"
-            ]
-            if not effects and not transfers:
-                continue
-            outcomes.append(_outcome(measure, line, effects, transfers))
-    return outcomes
+def line_outcome(
+    measures: list[Measure],
+    line: RiskLine,
+    effects: list[Resolved],
+) -> Outcome | None:
+    """What a set of measures avoids together on one risk line (``effects``: all of their
+    effects resolved on it, :func:`line_effects`); None if they do not act on it."""
+    transfers = [
+        (measure.id, e)
+        for measure in measures
+        for e in measure.effects
+        if isinstance(e, RiskTransferEffect)
+        and (e.hazard, e.exposure) == (line.hazard, line.exposure)
+        and line.result == "impact"
+    ]
+    if not effects and not transfers:
+        return None
+    return _outcome(set_label(m.id for m in measures), line, effects, transfers)
 
 
 def _outcome(
-    measure: Measure, line: RiskLine, effects: list[Resolved], transfers: list[RiskTransferEffect]
+    label: str,
+    line: RiskLine,
+    effects: list[Resolved],
+    transfers: list[tuple[str, RiskTransferEffect]],
 ) -> Outcome:
-    """What ``measure`` avoids on ``line``: the impact its effects avoid on the assets they
-    touch, then what its insurance layers pay of the impact that remains."""
+    """What measures avoid on ``line``: the impact their effects avoid on the assets they
+    touch, then what their insurance layers (per measure id) pay of the impact that
+    remains."""
     exposures = line.inputs.exposures
     parties = list(line.impact.parties)
     remaining = line.impact.at_event_by_party.copy()
@@ -202,16 +205,18 @@ def _outcome(
         for e in effects
         if isinstance(e, ZoneReduction) and e.households is not None
     )
-    premium = 0.0
-    for transfer in transfers:
+    premiums: dict[str, float] = {}
+    for measure_id, transfer in transfers:
         layer = transferred_layer(remaining, transfer.attachment, transfer.cover)
         paid = line.impact.frequency @ layer  # per party and year
         for party, amount in zip(parties, paid, strict=True):
             avoided_by_party[party] += float(amount)
-        premium += transfer.cost_factor * float(paid.sum())
+        premiums[measure_id] = premiums.get(measure_id, 0.0) + transfer.cost_factor * float(
+            paid.sum()
+        )
         remaining -= layer
     return Outcome(
-        measure=measure.id,
+        measure=label,
         scenario=line.scenario,
         hazard=line.hazard,
         exposure=line.exposure,
@@ -223,7 +228,7 @@ def _outcome(
         lon=exposures.lon[mask],
         lat=exposures.lat[mask],
         avoided_eai=avoided_eai,
-        premium=premium,
+        premiums=premiums,
         households_displaced=households,
     )
 
@@ -275,51 +280,94 @@ def scenario_weights(settings: AppraisalSettings) -> np.ndarray:
 def appraise(
     config: MeasuresConfig, outcomes: list[Outcome], parties: list[str], currency: str
 ) -> pd.DataFrame:
-    """Per measure and party (and ``total``): the present value of the avoided impact in
-    money (``benefit``), of the costs (``cost``: the host's, before a deal shares them),
-    ``npv`` and ``bcr``, the avoided impact in money per year now and in the future
-    scenario, and (``total`` row) the present value of the co-benefits the manifest prices
-    (``co_benefit_value``, not in the NPV). Lines of people are in the outcomes."""
-    settings = config.appraisal
-    factors = discount_factors(yearly_discount_rates(settings))
-    weights = scenario_weights(settings)
+    """Per measure and party (and ``total``): :func:`set_value` of each measure alone, from
+    its ``outcomes``."""
     rows = []
     for measure in config.measures:
-        active = active_years(measure, settings)
-        cost = float(yearly_costs(measure, settings) @ factors)
-        money = [o for o in outcomes if o.measure == measure.id and o.unit == currency]
-        co_benefits = sum(
+        alone = [o for o in outcomes if o.measure == measure.id]
+        rows += set_value([measure], config.appraisal, _given(alone), parties, currency)
+    return pd.DataFrame(rows)
+
+
+def _given(outcomes: list[Outcome]) -> Callable[[frozenset[str]], list[Outcome]]:
+    return lambda _: outcomes
+
+
+def set_value(
+    measures: list[Measure],
+    settings: AppraisalSettings,
+    outcomes_of: Callable[[frozenset[str]], list[Outcome]],
+    parties: list[str],
+    currency: str,
+) -> list[dict[str, Any]]:
+    """What a set of measures built together is worth, per party and in ``total``: the
+    present value of the avoided impact in money (``benefit``; each year, of the measures
+    working that year, computed together by ``outcomes_of``), of the costs (``cost``: each
+    measure's to its host, before a deal shares them; insurance premiums included),
+    ``npv`` and ``bcr``, the avoided impact in money per year of the whole set now and in
+    the future scenario, and (``total`` row) the present value of the co-benefits the
+    manifest prices (``co_benefit_value``, not in the NPV). Lines of people are in the
+    outcomes."""
+    factors = discount_factors(yearly_discount_rates(settings))
+    weights = scenario_weights(settings)
+    working = {m.id: active_years(m, settings) for m in measures}
+    every = frozenset(working)
+    each_year = [frozenset(i for i, on in working.items() if on[t]) for t in range(len(weights))]
+    avoided: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, party)
+    premiums: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, measure)
+    for working_set in {*each_year, every} - {frozenset()}:
+        money = [o for o in outcomes_of(working_set) if o.unit == currency]
+        for party in [TOTAL, *parties]:
+            avoided[(working_set, party)] = (
+                _avoided(money, PRESENT, party),
+                _avoided(money, settings.future_scenario, party),
+            )
+        for measure_id in working_set:
+            premiums[(working_set, measure_id)] = (
+                sum(o.premiums.get(measure_id, 0.0) for o in money if o.scenario == PRESENT),
+                sum(
+                    o.premiums.get(measure_id, 0.0)
+                    for o in money
+                    if o.scenario == settings.future_scenario
+                ),
+            )
+
+    def yearly(values: dict[tuple[frozenset[str], str], tuple[float, float]], key: str) -> Any:
+        now, later = np.array([values.get((s, key), (0.0, 0.0)) for s in each_year]).T
+        return now + (later - now) * weights
+
+    cost_to: dict[str, float] = {}
+    for measure in measures:
+        cost = yearly_costs(measure, settings) + yearly(premiums, measure.id)
+        cost_to[measure.host] = cost_to.get(measure.host, 0.0) + float(cost @ factors)
+    co_benefits = sum(
+        float(active @ factors)
+        * sum(
             amount * settings.co_benefit_values.get(name, 0.0)
             for name, amount in measure.co_benefits.items()
         )
-        premium_now = sum(o.premium for o in money if o.scenario == PRESENT)
-        premium_later = sum(o.premium for o in money if o.scenario == settings.future_scenario)
-        if settings.future_scenario is None:
-            premium_later = premium_now
-        premiums = (premium_now + (premium_later - premium_now) * weights) * active
-        measure_cost = cost + float(premiums @ factors)
-        for party in [TOTAL, *parties]:
-            now = _avoided(money, PRESENT, party)
-            later = _avoided(money, settings.future_scenario, party)
-            benefit = float(((now + (later - now) * weights) * active) @ factors)
-            their_cost = measure_cost if party in (TOTAL, measure.host) else 0.0
-            rows.append(
-                {
-                    "measure": measure.id,
-                    "party": party,
-                    "host": measure.host,
-                    "benefit": benefit,
-                    "cost": their_cost,
-                    "npv": net_present_value(benefit, their_cost),
-                    "bcr": benefit_cost_ratio(benefit, their_cost),
-                    "avoided_per_year_present": now,
-                    "avoided_per_year_future": later,
-                    "co_benefit_value": float(co_benefits * active @ factors)
-                    if party == TOTAL
-                    else 0.0,
-                }
-            )
-    return pd.DataFrame(rows)
+        for measure, active in zip(measures, working.values(), strict=True)
+    )
+    rows = []
+    for party in [TOTAL, *parties]:
+        benefit = float(yearly(avoided, party) @ factors)
+        their_cost = sum(cost_to.values()) if party == TOTAL else cost_to.get(party, 0.0)
+        now, later = avoided.get((every, party), (0.0, 0.0))
+        rows.append(
+            {
+                "measure": set_label(working),
+                "party": party,
+                "host": "+".join(sorted({m.host for m in measures})),
+                "benefit": benefit,
+                "cost": their_cost,
+                "npv": net_present_value(benefit, their_cost),
+                "bcr": benefit_cost_ratio(benefit, their_cost),
+                "avoided_per_year_present": now,
+                "avoided_per_year_future": later,
+                "co_benefit_value": co_benefits if party == TOTAL else 0.0,
+            }
+        )
+    return rows
 
 
 def _avoided(outcomes: list[Outcome], scenario: str | None, party: str) -> float:
@@ -363,28 +411,3 @@ def benefit_distribution(outcomes: list[Outcome], equity: EquityRun) -> pd.DataF
             }
         )
     return pd.DataFrame(rows)
-
-
-def interaction_groups(outcomes: list[Outcome]) -> list[list[str]]:
-    """The measures that interact, in groups: two measures interact when they touch a
-    common asset of a risk line (overlapping footprints, a levee and the floodproofing
-    behind it), and the relation is carried through (a touches b, b touches c). Measures
-    of different groups add up; a group's subsets must be computed together. Sorted by
-    the groups' first measure."""
-    measures = sorted({o.measure for o in outcomes})
-    position = {m: i for i, m in enumerate(measures)}
-    owners: dict[tuple[str, str, str, str], list[int]] = {}
-    for outcome in outcomes:
-        for asset in outcome.feature_id:
-            key = (outcome.scenario, outcome.hazard, outcome.exposure, str(asset))
-            owners.setdefault(key, []).append(position[outcome.measure])
-    rows, cols = [], []
-    for sharing in owners.values():
-        rows += sharing[:-1]
-        cols += sharing[1:]
-    links = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(measures),) * 2)
-    _, label = connected_components(links, directed=False)
-    groups: dict[int, list[str]] = {}
-    for measure, group in zip(measures, label, strict=True):
-        groups.setdefault(int(group), []).append(measure)
-    return sorted(groups.values())

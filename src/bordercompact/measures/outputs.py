@@ -15,13 +15,8 @@ from bordercompact.equity.config import EQUITY_CONFIG_NAME, load_equity_config
 from bordercompact.equity.outputs import write_equity
 from bordercompact.equity.pipeline import EquityRun, run_equity
 from bordercompact.harmonize.output import write_harmonization
-from bordercompact.measures.appraisal import (
-    Outcome,
-    appraise,
-    benefit_distribution,
-    interaction_groups,
-    measure_outcomes,
-)
+from bordercompact.measures.appraisal import Outcome, appraise, benefit_distribution
+from bordercompact.measures.combinations import MeasureSets, interaction_groups
 from bordercompact.measures.model import (
     MEASURES_CONFIG_NAME,
     MeasuresConfig,
@@ -55,6 +50,7 @@ class AppraisalRun:
     outcomes: list[Outcome]
     table: pd.DataFrame  # per measure and party
     who_gains: pd.DataFrame  # per measure and present risk line (with an equity run)
+    pairs: pd.DataFrame  # interacting pairs: benefit together and apart, per party
 
 
 def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
@@ -64,6 +60,9 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "appraisal.csv", out / "outcomes.csv", out / "metrics.json"]
     run.table.to_csv(paths[0], index=False)
+    if not run.pairs.empty:
+        paths.append(out / "pairs.csv")
+        run.pairs.to_csv(paths[-1], index=False)
     if not run.who_gains.empty:
         paths.append(out / "who_gains.csv")
         run.who_gains.to_csv(paths[-1], index=False)
@@ -129,13 +128,11 @@ def appraise_into(
     )
     if progress:
         progress(0, len(config.measures), "appraising the measures")
-    outcomes = measure_outcomes(
-        config, harmonization.region, harmonization.layers, risk, equity_config
-    )
-    parties = [p.id for p in harmonization.region.parties]
-    table = appraise(config, outcomes, parties, harmonization.region.settings.currency)
+    sets = MeasureSets(config, harmonization.region, harmonization.layers, risk, equity_config)
+    outcomes = sets.single_outcomes()
+    table = appraise(config, outcomes, sets.parties, sets.currency)
     who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
-    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains)
+    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains, sets.pairs())
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
         if equity is not None:

@@ -1,0 +1,197 @@
+"""Sets of measures built together: computed exactly (all their effects applied at once,
+the engine re-run where they touch), each set once, and the measures that interact.
+
+Measures of different interaction groups add up; within a group, a set's worth is its own
+computation (a levee makes the floodproofing behind it worth less).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from bordercompact.equity.config import EquityConfig
+from bordercompact.measures.apply import Resolved
+from bordercompact.measures.appraisal import (
+    TOTAL,
+    Outcome,
+    line_effects,
+    line_outcome,
+    set_value,
+)
+from bordercompact.measures.model import MeasuresConfig
+from bordercompact.measures.reach import FacilityReach
+from bordercompact.measures.value import AppraisalError
+from bordercompact.region.load import Region
+from bordercompact.risk.pipeline import HARMONIZED, PRESENT, RiskRun
+
+
+class MeasureSets:
+    """The outcomes and worth of any set of a region's measures, on the harmonized risk
+    lines of the present and the appraisal's future scenario. Each set is computed once
+    per scenario (cached by the set and the scenario), each measure's effects resolved
+    once per line."""
+
+    def __init__(
+        self,
+        config: MeasuresConfig,
+        region: Region,
+        layers: dict[str, gpd.GeoDataFrame],
+        risk: RiskRun,
+        equity: EquityConfig | None = None,
+    ) -> None:
+        self.config = config
+        self.parties = [p.id for p in region.parties]
+        self.currency = region.settings.currency
+        self._region, self._layers = region, layers
+        self._measures = {m.id: m for m in config.measures}
+        self._scenarios = [PRESENT] + [
+            s for s in [config.appraisal.future_scenario] if s is not None and s != PRESENT
+        ]
+        self._lines = [
+            line
+            for line in risk.lines
+            if line.methodology == HARMONIZED and line.scenario in self._scenarios
+        ]
+        self._reach = FacilityReach(region, layers, equity)
+        self._effects: dict[tuple[str, int], list[Resolved]] = {}
+        self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
+
+    @property
+    def computed(self) -> int:
+        """How many (set, scenario) computations the cache holds."""
+        return len(self._outcomes)
+
+    def outcomes(self, ids: Iterable[str], scenario: str | None = None) -> list[Outcome]:
+        """What the measures ``ids`` avoid together, per risk line they act on, under one
+        scenario (both the present and the future one without)."""
+        chosen = frozenset(ids)
+        unknown = sorted(chosen - set(self._measures))
+        if unknown:
+            raise AppraisalError(
+                f"measures {', '.join(map(repr, unknown))}; expected measures of measures.toml"
+            )
+        scenarios = self._scenarios if scenario is None else [scenario]
+        found = []
+        for name in scenarios:
+            if (chosen, name) not in self._outcomes:
+                self._outcomes[(chosen, name)] = self._computed(chosen, name)
+            found += self._outcomes[(chosen, name)]
+        return found
+
+    def _computed(self, chosen: frozenset[str], scenario: str) -> list[Outcome]:
+        measures = [self._measures[i] for i in sorted(chosen)]
+        found = []
+        for index, line in enumerate(self._lines):
+            if line.scenario != scenario:
+                continue
+            effects = [e for m in measures for e in self._line_effects(m.id, index)]
+            outcome = line_outcome(measures, line, effects)
+            if outcome is not None:
+                found.append(outcome)
+        return found
+
+    def _line_effects(self, measure_id: str, index: int) -> list[Resolved]:
+        key = (measure_id, index)
+        if key not in self._effects:
+            self._effects[key] = line_effects(
+                self._measures[measure_id],
+                self._lines[index],
+                self._region,
+                self._layers,
+                self._reach,
+            )
+        return self._effects[key]
+
+    def single_outcomes(self) -> list[Outcome]:
+        """Every measure alone, in the order of measures.toml."""
+        return [o for m in self.config.measures for o in self.outcomes([m.id])]
+
+    def value(self, ids: Iterable[str]) -> pd.DataFrame:
+        """What the measures ``ids`` built together are worth, per party and in total
+        (:func:`bordercompact.measures.appraisal.set_value`)."""
+        measures = [self._measures[i] for i in sorted(set(ids))]
+        return pd.DataFrame(
+            set_value(measures, self.config.appraisal, self.outcomes, self.parties, self.currency)
+        )
+
+    def pairs(self) -> pd.DataFrame:
+        """Every pair of interacting measures that can be built together (not alternatives
+        of one group): their benefit together and apart per party, and the difference
+        (``interaction``, negative when together they avoid less than the sum)."""
+        alternatives = {m.id: m.alternatives for m in self.config.measures}
+        rows = []
+        for group in interaction_groups(self.single_outcomes()):
+            for a, b in combinations(group, 2):
+                if alternatives[a] is not None and alternatives[a] == alternatives[b]:
+                    continue
+                together = self.value([a, b]).set_index("party")["benefit"]
+                apart = (
+                    self.value([a]).set_index("party")["benefit"]
+                    + self.value([b]).set_index("party")["benefit"]
+                )
+                for party in [TOTAL, *self.parties]:
+                    rows.append(
+                        {
+                            "measure_a": a,
+                            "measure_b": b,
+                            "party": party,
+                            "benefit_together": float(together[party]),
+                            "benefit_apart": float(apart[party]),
+                            "interaction": float(together[party] - apart[party]),
+                        }
+                    )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "measure_a",
+                "measure_b",
+                "party",
+                "benefit_together",
+                "benefit_apart",
+                "interaction",
+            ],
+        )
+
+
+def interaction_groups(outcomes: list[Outcome]) -> list[list[str]]:
+    """The measures that interact, in groups: two measures interact when they touch a
+    common asset of a risk line (overlapping footprints, a levee and the floodproofing
+    behind it), or when one insures a risk line the other acts on (the layer pays on the
+    impact the other leaves); the relation is carried through (a touches b, b touches c).
+    Measures of different groups add up; a group's subsets must be computed together.
+    Sorted by the groups' first measure."""
+    measures = sorted({o.measure for o in outcomes})
+    position = {m: i for i, m in enumerate(measures)}
+    sharing: dict[tuple[str, ...], list[int]] = {}
+    for outcome in outcomes:
+        line = (outcome.scenario, outcome.hazard, outcome.exposure)
+        for asset in outcome.feature_id:
+            sharing.setdefault((*line, str(asset)), []).append(position[outcome.measure])
+        sharing.setdefault(line, []).append(position[outcome.measure])
+    insuring: dict[tuple[str, ...], list[int]] = {}
+    for outcome in outcomes:
+        if outcome.premiums:
+            line = (outcome.scenario, outcome.hazard, outcome.exposure)
+            insuring.setdefault(line, []).append(position[outcome.measure])
+    rows, cols = [], []
+    for key, together in sharing.items():
+        if len(key) == 4:  # an asset: its measures in a chain
+            rows += together[:-1]
+            cols += together[1:]
+        else:  # a line: each of its insurers with every measure on it
+            for insurer in insuring.get(key, []):
+                rows += [insurer] * len(together)
+                cols += together
+    links = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(measures),) * 2)
+    _, label = connected_components(links, directed=False)
+    groups: dict[int, list[str]] = {}
+    for measure, group in zip(measures, label, strict=True):
+        groups.setdefault(int(group), []).append(measure)
+    return sorted(groups.values())
