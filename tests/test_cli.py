@@ -128,3 +128,88 @@ def test_svi_names_a_bad_cell_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "line 3, column 'poverty': found 'many'; expected a number" in result.output
     assert not out.exists()
+
+
+# `impact --measures`: CLIMADA's measure table on the tables of tests/risk/test_impact_command
+# (AAI 26: north 5, south 21; event 101 (0.1/year) 250 = 50 north + 200 south, event 102
+# (0.02/year) 50 south)
+MEASURES_CSV = (
+    "name,cost,mdd_impact_a,risk_transf_attach,risk_transf_cover\n"
+    "half,10,0.5,,\n"
+    "insurance,1,,100,50\n"
+)
+
+
+def _impact_arguments(root: Path, measures: str = MEASURES_CSV) -> list[str]:
+    from tests.risk.test_impact_command import _write_tables
+
+    paths = _write_tables(root)
+    (root / "measures.csv").write_text(measures)
+    return [
+        "impact",
+        *(f"--{name}={path}" for name, path in paths.items()),
+        f"--measures={root / 'measures.csv'}",
+    ]
+
+
+def test_impact_with_measures_writes_measures_json(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*_impact_arguments(tmp_path), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    written = json.loads((out / "measures.json").read_text())
+    assert json.loads(result.stdout)["measures"] == written
+    assert written["no_measure"] == {"aai_agg": 26.0, "aai_by_party": {"north": 5.0, "south": 21.0}}
+    half, insurance = written["measures"]
+    assert (half["name"], half["aai_agg"], half["benefit_aai"]) == ("half", 13.0, 13.0)
+    # layer of event 101: min(250 − 100, 50) = 50, 10 of it north's (50/250)
+    assert insurance["risk_transf_aai"] == pytest.approx(5.0)
+    assert insurance["aai_by_party"] == pytest.approx({"north": 4.0, "south": 17.0})
+    assert "cost_benefit" not in written and "cost_benefit" not in half
+    record = json.loads((out / "provenance.json").read_text())
+    assert record["parameters"]["measures"] == ["half", "insurance"]
+    assert any(i["path"].endswith("measures.csv") for i in record["inputs"])
+    assert any(o["path"] == "measures.json" for o in record["outputs"])
+
+
+def test_impact_with_measures_and_a_future_writes_the_cost_benefit(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    future = [
+        "--future-intensity-factor=1",
+        "--future-value-factor=2",
+        "--present-year=2020",
+        "--future-year=2021",
+        "--discount-rate=0.25",
+        "--time-exponent=1",
+    ]
+    result = runner.invoke(app, [*_impact_arguments(tmp_path), *future, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "measures (AAI without: 26)" in result.output
+    written = json.loads((out / "measures.json").read_text())
+    # half avoids 13 now and 26 in 2021 (values × 2): 13 + 26 / 1.25
+    benefit = written["measures"][0]["cost_benefit"]
+    assert benefit["benefit"] == pytest.approx(13 + 26 / 1.25)
+    assert benefit["cost_ben_ratio"] == pytest.approx(10 / (13 + 26 / 1.25))
+    assert benefit["benefit_by_party"] == pytest.approx(
+        {"north": 2.5 + 5 / 1.25, "south": 10.5 + 21 / 1.25}
+    )
+    assert written["cost_benefit"]["tot_climate_risk"] == pytest.approx(26 + 52 / 1.25)
+    assert written["cost_benefit"]["future_value_factor"] == 2
+
+
+@pytest.mark.parametrize(
+    ("measures", "options", "message"),
+    [
+        ("name,exp_region_id\nlevee,7\n", [], "has no region_id column"),
+        ("name,cost\nlevee,much\n", [], "line 2, column cost: found 'much'; expected a number"),
+        (MEASURES_CSV, ["--present-year=2020"], "found no --future-intensity-factor"),
+    ],
+)
+def test_impact_with_bad_measures_says_why_and_writes_nothing(
+    tmp_path: Path, measures: str, options: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    arguments = [*_impact_arguments(tmp_path, measures), *options, "--out", str(out)]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not out.exists()

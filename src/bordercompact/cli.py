@@ -268,16 +268,59 @@ def impact(
     workers: Annotated[int | None, typer.Option(help="Run on a local Dask cluster.")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Run on this Dask scheduler.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    measures: Annotated[
+        Path | None, typer.Option(help="CSV of CLIMADA measures: writes measures.json.")
+    ] = None,
+    future_intensity_factor: Annotated[
+        float | None, typer.Option(help="Cost–benefit: future intensities = present × F.")
+    ] = None,
+    future_value_factor: Annotated[
+        float | None, typer.Option(help="Cost–benefit: future asset values = present × V.")
+    ] = None,
+    present_year: Annotated[int | None, typer.Option(help="Cost–benefit: first year.")] = None,
+    future_year: Annotated[
+        int | None, typer.Option(help="Cost–benefit: last year, that of the future.")
+    ] = None,
+    discount_rate: Annotated[
+        float | None, typer.Option(help="Cost–benefit: yearly rate (0.02 = 2 %).")
+    ] = None,
+    time_exponent: Annotated[
+        float | None, typer.Option(help="Cost–benefit: risk path exponent (1 = linear).")
+    ] = None,
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Impacts from plain tables: metrics.json, eai_by_asset.parquet, impact_by_event.parquet."""
+    """Impacts from plain tables: metrics.json, eai_by_asset.parquet, impact_by_event.parquet;
+    with --measures, each measure's impact and avoided risk in measures.json, and with the
+    future options CLIMADA's cost–benefit (docs/commands/impact.md)."""
     # Imported here: the risk stack (h5py, SciPy's spatial index) would slow every command.
+    from dataclasses import asdict
+
+    from bordercompact.measures.climada_table import (
+        MeasureTableError,
+        appraise_measures,
+        cost_benefit_settings,
+        measures_document,
+        plain_portfolio,
+        read_measure_table,
+        write_measures_json,
+    )
     from bordercompact.risk.tables import metrics_document, run_plain_impact, write_impact_tables
 
     started = utc_now()
     try:
         check_run_dir_target(out, overwrite=overwrite)
+        settings = cost_benefit_settings(
+            future_intensity_factor,
+            future_value_factor,
+            present_year,
+            future_year,
+            discount_rate,
+            time_exponent,
+        )
+        if settings is not None and measures is None:
+            raise MeasureTableError("the cost–benefit options need --measures measures.csv")
+        measure_table = read_measure_table(measures, assets) if measures is not None else None
         with (
             _dask_client(workers, scheduler) as client,
             _progress(not (quiet or as_json), "impacts") as progress,
@@ -297,19 +340,41 @@ def impact(
                     else lambda done, total: progress(done, total, "events")
                 ),
             )
+            appraisal = (
+                None
+                if measure_table is None
+                else appraise_measures(
+                    measure_table,
+                    plain_portfolio(run),
+                    run.result,
+                    settings,
+                    client=client,
+                    progress=(
+                        None
+                        if progress is None
+                        else lambda done, total: progress(done, total, "measures")
+                    ),
+                )
+            )
         with atomic_run_dir(out, overwrite=overwrite) as staging:
             written = write_impact_tables(run.result, run.exposures, staging)
             inputs = [centroids, events, intensity, assets, functions]
+            parameters: dict[str, Any] = {
+                "haz_type": run.result.haz_type,
+                "max_distance_km": max_distance_km,
+                "workers": workers,
+                "scheduler": scheduler,
+            }
+            if measures is not None and appraisal is not None:
+                written.append(write_measures_json(appraisal, staging))
+                inputs.append(measures)
+                parameters["measures"] = [m.name for m in appraisal.measures]
+                parameters["cost_benefit"] = None if settings is None else asdict(settings)
             write_provenance(
                 staging,
                 provenance(
                     command="impact",
-                    parameters={
-                        "haz_type": run.result.haz_type,
-                        "max_distance_km": max_distance_km,
-                        "workers": workers,
-                        "scheduler": scheduler,
-                    },
+                    parameters=parameters,
                     inputs=inputs,
                     input_root=Path.cwd(),
                     outputs=written,
@@ -324,8 +389,13 @@ def impact(
             errors.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     document = metrics_document(run.result)
+    measures_doc = None if appraisal is None else measures_document(appraisal)
     if as_json:
-        console.print_json(json.dumps({"ok": True, "out": str(out.absolute()), **document}))
+        if measures_doc is not None:
+            document["measures"] = measures_doc
+        console.print_json(
+            json.dumps({"ok": True, "out": str(out.absolute()), **document}, allow_nan=False)
+        )
         return
     if quiet:
         return
@@ -341,6 +411,28 @@ def impact(
             party, f"{aai:,.2f}", *(f"{v:,.0f}" for v in document["rp_losses"][party].values())
         )
     console.print(table)
+    if measures_doc is not None:
+        appraised = "cost_benefit" in measures_doc
+        shown = Table(
+            "measure",
+            "cost",
+            "AAI",
+            "avoided AAI",
+            "transferred AAI",
+            *(("benefit (PV)", "cost/benefit") if appraised else ()),
+            title=f"measures (AAI without: {_figure(measures_doc['no_measure']['aai_agg'])})",
+        )
+        for entry in measures_doc["measures"]:
+            figures = [entry[k] for k in ("cost", "aai_agg", "benefit_aai", "risk_transf_aai")]
+            appraisal_cells = []
+            if appraised:
+                ratio = entry["cost_benefit"]["cost_ben_ratio"]
+                appraisal_cells = [
+                    _figure(entry["cost_benefit"]["benefit"]),
+                    "—" if ratio is None else f"{ratio:.2f}",
+                ]
+            shown.add_row(entry["name"], *(_figure(v) for v in figures), *appraisal_cells)
+        console.print(shown)
     if run.assets_beyond:
         console.print(
             f"[yellow]{run.assets_beyond:,} assets have no centroid within "

@@ -14,10 +14,14 @@ import pandas as pd
 
 from bordercompact.risk.engine import ImpactResult, Progress, compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, ExposureError, Exposures, assign_centroids
-from bordercompact.risk.hazard import Centroids
+from bordercompact.risk.hazard import Centroids, Hazard
 from bordercompact.risk.hazard_io import read_hazard_tables
 from bordercompact.risk.metrics import DEFAULT_RETURN_PERIODS
-from bordercompact.risk.vulnerability import ImpactFunctionError, read_impact_functions_csv
+from bordercompact.risk.vulnerability import (
+    ImpactFuncSet,
+    ImpactFunctionError,
+    read_impact_functions_csv,
+)
 
 ASSET_COLUMNS = ("asset_id", "lat", "lon", "value", "impf_id")
 #: How far an asset may be from its centroid (m): CLIMADA's default threshold of 100 km
@@ -147,6 +151,9 @@ class PlainImpact:
     result: ImpactResult
     exposures: Exposures
     assets_beyond: int  # assets with no centroid within the maximum distance
+    hazard: Hazard
+    functions: ImpactFuncSet
+    centroid: np.ndarray  # each asset's, index into the hazard's centroids or NO_CENTROID
 
 
 def run_plain_impact(
@@ -185,4 +192,4 @@ def run_plain_impact(
     result = compute_impact(
         hazard, table.exposures, function_set, centroid, client=client, progress=progress
     )
-    return PlainImpact(result, table.exposures, beyond)
+    return PlainImpact(result, table.exposures, beyond, hazard, function_set, centroid)
