@@ -3,6 +3,8 @@ interacting measures are not additive."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -13,9 +15,10 @@ from bordercompact.measures.apply import (
     ZoneVulnerability,
     apply_measures,
     avoided_impact,
+    intensity_by_centroid,
     touched_assets,
 )
-from bordercompact.measures.effects import IntensityChange
+from bordercompact.measures.effects import IntensityChange, changed_events
 from bordercompact.risk.engine import compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
 from bordercompact.risk.hazard import Centroids, Hazard
@@ -112,3 +115,24 @@ def test_only_assets_on_changed_centroids_or_named_are_touched() -> None:
     expected = (inputs.centroid != NO_CENTROID) & (inputs.centroid < 15)
     np.testing.assert_array_equal(touched, expected)
     assert touched.sum() < N_ASSETS
+
+
+def test_a_levee_ranks_events_over_its_whole_zone_even_where_no_asset_stands() -> None:
+    inputs = random_line()
+    centroid = inputs.centroid.copy()
+    centroid[centroid >= 30] = 0  # no asset stands on centroids 30–39
+    inputs = replace(inputs, centroid=centroid)
+    inside = np.zeros(N_CENTROIDS, dtype=bool)
+    inside[20:] = True
+    effect = ZoneHazard(inside, IntensityChange(scale=0.0, up_to_return_period=20))
+    # ranked only where assets stand, other events would count as the 20-year flood
+    where_assets = inside & np.isin(np.arange(N_CENTROIDS), centroid)
+    assert not np.array_equal(
+        changed_events(inputs.hazard, inside, effect.change),
+        changed_events(inputs.hazard, where_assets, effect.change),
+    )
+    full = full_avoided(inputs, [effect])
+    for by_centroid in (None, intensity_by_centroid(inputs)):
+        incremental = avoided_impact(inputs, [effect], by_centroid=by_centroid)
+        for party, value in full.items():
+            assert incremental.avoided_by_party()[party] == pytest.approx(value, rel=1e-9)

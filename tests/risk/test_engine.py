@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from bordercompact.risk import engine
 from bordercompact.risk.engine import MDR_BLOCK, compute_impact, event_chunks
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
 from bordercompact.risk.hazard import Centroids, Hazard
@@ -257,7 +258,14 @@ def test_matches_the_definition_with_dry_centroids_fraction_and_many_blocks() ->
     np.testing.assert_allclose(result.eai_exp, hazard.frequency @ impact, rtol=1e-12)
 
 
-def test_a_hazard_of_few_intensities_is_still_cut_into_chunks_for_every_core() -> None:
+def test_a_hazard_above_one_chunk_is_cut_into_chunks_for_every_core(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "ONE_CHUNK_NNZ", 2)
     calls: list[tuple[int, int]] = []
     compute_impact(HAZARD, ASSETS, FUNCTIONS, CENTROID, progress=lambda *done: calls.append(done))
     assert calls == [(1, 2), (2, 2)]  # 3 stored intensities: chunks of ⌈3 / MIN_CHUNKS⌉
+
+
+def test_a_small_hazard_is_one_chunk_run_without_threads() -> None:
+    calls: list[tuple[int, int]] = []
+    compute_impact(HAZARD, ASSETS, FUNCTIONS, CENTROID, progress=lambda *done: calls.append(done))
+    assert calls == [(2, 2)]

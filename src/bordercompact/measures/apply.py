@@ -2,7 +2,8 @@
 
 Impacts add up over assets (without risk transfer), so the impact avoided by a set of
 measures is the impact of the touched assets before the measures minus their impact
-after: the engine runs on those assets only, and the result equals a full re-run.
+after: the engine runs on those assets and the centroids they stand on only, and the
+result equals a full re-run.
 """
 
 from __future__ import annotations
@@ -10,8 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 
-from bordercompact.measures.effects import IntensityChange, change_intensity, scaled_function
+from bordercompact.measures.effects import (
+    IntensityChange,
+    change_intensity,
+    changed_events,
+    scaled_function,
+)
 from bordercompact.measures.value import AppraisalError
 from bordercompact.risk.engine import ImpactResult, compute_impact
 from bordercompact.risk.exposure import NO_CENTROID, Exposures
@@ -21,10 +28,11 @@ from bordercompact.risk.vulnerability import ImpactFuncSet
 
 @dataclass(frozen=True)
 class ZoneHazard:
-    """A hazard effect resolved to the centroids it acts on."""
+    """A hazard effect resolved to the centroids it acts on (and, once known, the events)."""
 
     inside: np.ndarray  # per centroid
     change: IntensityChange
+    events: np.ndarray | None = None  # per event: whether the change acts on it
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ def apply_measures(inputs: EngineInputs, effects: list[Resolved]) -> EngineInput
     curves = {(f.haz_type, f.impf_id): f for f in inputs.functions}
     for effect in effects:
         if isinstance(effect, ZoneHazard):
-            hazard = change_intensity(hazard, effect.inside, effect.change)
+            hazard = change_intensity(hazard, effect.inside, effect.change, effect.events)
         elif isinstance(effect, ZoneVulnerability):
             for original in np.unique(impf_id[effect.assets]):
                 new_id = max(i for _, i in curves) + 1  # a new curve, as CLIMADA's measures
@@ -104,12 +112,20 @@ def apply_measures(inputs: EngineInputs, effects: list[Resolved]) -> EngineInput
     )
 
 
-def avoided_impact(inputs: EngineInputs, effects: list[Resolved], client: object = None) -> Avoided:
+def avoided_impact(
+    inputs: EngineInputs,
+    effects: list[Resolved],
+    client: object = None,
+    by_centroid: sp.csc_matrix | None = None,
+) -> Avoided:
     """The impacts of the assets the measures touch, before and after them, computed on
-    those assets only (the untouched ones cancel out of the difference)."""
+    those assets and their centroids only (the untouched ones cancel out of the
+    difference). ``by_centroid``: the line's intensity stored by centroid (CSC; see
+    :func:`intensity_by_centroid`), which makes the cost follow the centroids touched."""
     touched = touched_assets(inputs, effects)
-    subset = _subset(inputs, touched)
-    after = apply_measures(subset, [_restricted(e, touched) for e in effects])
+    resolved = [_with_events(e, inputs, by_centroid) for e in effects]
+    subset, columns = _subset(inputs, touched, by_centroid)
+    after = apply_measures(subset, [_restricted(e, touched, columns) for e in resolved])
     return Avoided(
         touched,
         compute_impact(
@@ -121,7 +137,27 @@ def avoided_impact(inputs: EngineInputs, effects: list[Resolved], client: object
     )
 
 
-def _subset(inputs: EngineInputs, keep: np.ndarray) -> EngineInputs:
+def intensity_by_centroid(inputs: EngineInputs) -> sp.csc_matrix:
+    """The line's intensity stored by centroid, for many :func:`avoided_impact` calls."""
+    return sp.csc_matrix(inputs.hazard.intensity)
+
+
+def _with_events(
+    effect: Resolved, inputs: EngineInputs, by_centroid: sp.csc_matrix | None
+) -> Resolved:
+    """A hazard effect with the events it acts on, from the whole hazard (a design return
+    period ranks events over the whole zone, not only where assets stand)."""
+    if not isinstance(effect, ZoneHazard) or effect.events is not None:
+        return effect
+    events = changed_events(inputs.hazard, effect.inside, effect.change, by_centroid)
+    return replace(effect, events=events)
+
+
+def _subset(
+    inputs: EngineInputs, keep: np.ndarray, by_centroid: sp.csc_matrix | None
+) -> tuple[EngineInputs, np.ndarray]:
+    """The line's inputs for the ``keep`` assets, on the centroids they stand on; and
+    those centroids' indices in the whole hazard."""
     exposures = inputs.exposures
     fields = {
         name: getattr(exposures, name)[keep]
@@ -130,10 +166,23 @@ def _subset(inputs: EngineInputs, keep: np.ndarray) -> EngineInputs:
     for name in ("deductible", "cover"):
         values = getattr(exposures, name)
         fields[name] = values[keep] if values is not None else None
-    return EngineInputs(inputs.hazard, Exposures(**fields), inputs.functions, inputs.centroid[keep])
+    centroid = inputs.centroid[keep]
+    located = centroid != NO_CENTROID
+    columns, position = np.unique(centroid[located], return_inverse=True)
+    kept_centroid = np.full(centroid.size, NO_CENTROID, dtype=centroid.dtype)
+    kept_centroid[located] = position
+    return (
+        EngineInputs(
+            inputs.hazard.at_centroids(columns, by_centroid),
+            Exposures(**fields),
+            inputs.functions,
+            kept_centroid,
+        ),
+        columns,
+    )
 
 
-def _restricted(effect: Resolved, keep: np.ndarray) -> Resolved:
+def _restricted(effect: Resolved, keep: np.ndarray, columns: np.ndarray) -> Resolved:
     if isinstance(effect, ZoneHazard):
-        return effect
+        return replace(effect, inside=effect.inside[columns])
     return replace(effect, assets=effect.assets[keep])

@@ -30,15 +30,38 @@ class IntensityChange:
     up_to_return_period: float | None = None
 
 
-def event_return_periods_in(hazard: Hazard, inside: np.ndarray) -> np.ndarray:
+def event_return_periods_in(
+    hazard: Hazard, inside: np.ndarray, by_centroid: sp.csc_matrix | None = None
+) -> np.ndarray:
     """Each event's return period (years) as seen inside a zone: ranked by its summed
     intensity over the zone's centroids (:func:`severity_return_periods`); an event that
-    does not touch the zone has an infinite one."""
-    severity = np.asarray(hazard.intensity[:, np.flatnonzero(inside)].sum(axis=1)).ravel()
+    does not touch the zone has an infinite one. ``by_centroid``: the intensity stored by
+    centroid (CSC), for speed."""
+    source = hazard.intensity if by_centroid is None else by_centroid
+    severity = np.asarray(source[:, np.flatnonzero(inside)].sum(axis=1)).ravel()
     return np.where(severity > 0, severity_return_periods(severity, hazard.frequency), np.inf)
 
 
-def change_intensity(hazard: Hazard, inside: np.ndarray, change: IntensityChange) -> Hazard:
+def changed_events(
+    hazard: Hazard,
+    inside: np.ndarray,
+    change: IntensityChange,
+    by_centroid: sp.csc_matrix | None = None,
+) -> np.ndarray:
+    """Per event, whether the change acts on it: every event, or with a design return
+    period those up to it as seen inside the zone (:func:`event_return_periods_in`)."""
+    if change.up_to_return_period is None:
+        return np.ones(hazard.size, dtype=bool)
+    periods = event_return_periods_in(hazard, inside, by_centroid)
+    return periods <= change.up_to_return_period
+
+
+def change_intensity(
+    hazard: Hazard,
+    inside: np.ndarray,
+    change: IntensityChange,
+    events: np.ndarray | None = None,
+) -> Hazard:
     """The hazard with its stored intensities changed at the centroids ``inside`` the zone
     (a boolean per centroid) for the events whose return period in the zone
     (:func:`event_return_periods_in`) is at most the design return period: a levee built
@@ -51,15 +74,15 @@ def change_intensity(hazard: Hazard, inside: np.ndarray, change: IntensityChange
     itself (docs/dev/climada-measures.md). CLIMADA's ``hazard_freq_cutoff`` removes the
     events more frequent than a cutoff ranked by their impact; the design return period
     here ranks them by the hazard inside the zone (the levee's load), a physical reading
-    of the same idea. Intensities that would fall below 0 are 0.
+    of the same idea. Intensities that would fall below 0 are 0. ``events``: which events
+    the change acts on, when already known (:func:`changed_events` on the whole hazard,
+    for a hazard cut down to some centroids).
     """
     if len(inside) != hazard.centroids.size:
         raise AppraisalError(
             f"a zone of {len(inside)} centroid flags for a hazard of {hazard.centroids.size}"
         )
-    chosen = np.ones(hazard.size, dtype=bool)
-    if change.up_to_return_period is not None:
-        chosen = event_return_periods_in(hazard, inside) <= change.up_to_return_period
+    chosen = changed_events(hazard, inside, change) if events is None else events
     intensity = hazard.intensity.tocsr(copy=True)
     rows = np.repeat(np.arange(hazard.size), np.diff(intensity.indptr))
     touched = inside[intensity.indices] & chosen[rows]

@@ -46,6 +46,10 @@ DEFAULT_CHUNK_NNZ = 10_000_000
 #: takes part also in hazards of less than a few chunks. A constant, not the number of
 #: cores, so that every machine and a Dask cluster add up the same chunks.
 MIN_CHUNKS = 8
+#: A hazard with at most this many stored intensities is one chunk, run in the calling
+#: thread: below it, starting threads costs more than they save (a measure's re-run on
+#: the few centroids it touches). A constant, for the same reason as MIN_CHUNKS.
+ONE_CHUNK_NNZ = 100_000
 #: Stored intensities per block in which damage ratios are interpolated. NumPy's
 #: temporaries for a block (512 KiB) are recycled by the allocator; chunk-sized ones would
 #: be fresh memory each time, whose page faults cost about as much as the interpolation.
@@ -118,7 +122,8 @@ def compute_impact(
     (index into the hazard's centroids, :data:`NO_CENTROID` for none).
 
     Chunks hold at most ``chunk_nnz`` stored intensities, and a hazard is cut into at least
-    :data:`MIN_CHUNKS` of them. With a ``dask.distributed.Client``, the chunks of events run
+    :data:`MIN_CHUNKS` of them, unless it has at most :data:`ONE_CHUNK_NNZ` (one chunk, in
+    the calling thread). With a ``dask.distributed.Client``, the chunks of events run
     on its workers; their results are added up in chunk order either way, so the numbers
     are the same.
     ``progress``, when given, is called as ``progress(done_events, total_events)`` after
@@ -130,7 +135,9 @@ def compute_impact(
     sensitivity = [np.zeros(hazard.centroids.size) for _ in groups]
     insured_at_event = np.zeros((hazard.size, len(parties)))
     insured_eai = np.zeros(exposures.size)
-    per_chunk = min(chunk_nnz, -(-hazard.intensity.nnz // MIN_CHUNKS) or 1)
+    nnz = hazard.intensity.nnz
+    spread = nnz if nnz <= ONE_CHUNK_NNZ else -(-nnz // MIN_CHUNKS)
+    per_chunk = min(chunk_nnz, spread or 1)
     chunks = list(event_chunks(hazard.intensity, per_chunk)) if groups else []
     for (start, stop), chunk in zip(
         chunks, _run_chunks(hazard, chunks, groups, client), strict=True
@@ -214,6 +221,10 @@ def _run_chunks(
             if not hasattr(per_thread, "workspace"):
                 per_thread.workspace = np.empty(largest)
             return chunk_impact(*rows(*bounds), groups, per_thread.workspace)
+
+        if len(chunks) == 1:
+            yield run(chunks[0])
+            return
 
         with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1) or 1) as pool:
             yield from pool.map(run, chunks)

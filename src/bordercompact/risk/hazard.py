@@ -4,7 +4,7 @@ zeros not stored, frequency in events per year."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +163,17 @@ class Hazard:
     @property
     def size(self) -> int:
         return len(self.event_id)
+
+    def at_centroids(self, columns: np.ndarray, by_centroid: sp.csc_matrix | None = None) -> Hazard:
+        """The event set at some of its centroids only (``columns``: their indices, in the
+        order wanted), no longer a raster grid. ``by_centroid``, the intensity stored by
+        centroid (CSC), makes this proportional to the values kept instead of all."""
+        source = self.intensity if by_centroid is None else by_centroid
+        kept = self.centroids
+        return replace(
+            self,
+            centroids=Centroids(kept.centroid_id[columns], kept.lat[columns], kept.lon[columns]),
+            intensity=sp.csr_matrix(source[:, columns]),
+            fraction=None if self.fraction is None else sp.csr_matrix(self.fraction[:, columns]),
+            grid=None,
+        )
