@@ -130,6 +130,19 @@ discount_rate = 0.02
 future_scenario = "ch2018-rcp85-2060"
 future_year = 2060
 time_exponent = 1.0
+# ASSUMPTION: one value of a statistical life on all three sides, EUR 4.2 M: the OECD
+# (2012) base value for the EU-27, USD 3.6 M at 2005 prices (EUR 2.9 M at 1.244 USD/EUR),
+# carried to 2023 by euro-area HICP (x 1.45)
+unit_values = { deaths = 4.2e6 }
+
+[uncertainty]
+samples = 200
+seed = 2026
+damage_scale = { low = 0.7, high = 1.3 }
+asset_value_scale = { low = 0.7, high = 1.3 }   # census-derived values, labelled synthetic
+effectiveness = { low = 0.6, high = 1.0 }
+discount_rate = { low = 0.0, high = 0.04 }
+future_weight = { low = 0.5, high = 1.5 }
 """
 
 

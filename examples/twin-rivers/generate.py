@@ -1924,6 +1924,18 @@ APPRAISAL = {
     "future_year": 2050,
     "time_exponent": 1.0,
     "co_benefit_values": {"green_area_ha": 12000.0},  # USD per ha and year (README)
+    # a value of statistical life, the same on both banks (README: USD 4.7 M)
+    "unit_values": {"deaths": 4.7e6},
+}
+# The uncertain inputs, each uniform over its range (README: where the ranges come from)
+UNCERTAINTY = {
+    "samples": 200,
+    "seed": 2026,
+    "damage_scale": {"low": 0.7, "high": 1.3},
+    "asset_value_scale": {"low": 0.8, "high": 1.2},
+    "effectiveness": {"low": 0.6, "high": 1.0},
+    "discount_rate": {"low": 0.01, "high": 0.05},
+    "future_weight": {"low": 0.5, "high": 1.5},
 }
 
 
@@ -1951,6 +1963,7 @@ def measures_config(measures: list[dict]) -> str:
         "# generate.py from its constants: change them there. Costs are fictional (USD, the\n"
         "# region currency); README.md says what each one stands for.",
         "[appraisal]\n" + toml_keys(APPRAISAL),
+        "[uncertainty]\n" + toml_keys(UNCERTAINTY),
     ]
     for measure in measures:
         fields = {key: value for key, value in measure.items() if key != "effects"}

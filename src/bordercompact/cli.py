@@ -798,7 +798,8 @@ def _appraise(
     if run.equity is not None:
         _show_equity(run.equity)
     _show_appraisal(run)
-    console.print(f"appraisal in [bold]{run_dir / 'appraisal'}[/] (appraisal.csv, outcomes.csv)")
+    written = sorted(p.name for p in (run_dir / "appraisal").iterdir())
+    console.print(f"appraisal in [bold]{run_dir / 'appraisal'}[/] ({', '.join(written)})")
     return run_dir
 
 
@@ -816,56 +817,88 @@ def _discounting(settings: Any) -> str:
 
 
 def _show_appraisal(run: Any) -> None:
-    """Per measure: its cost, and per party its benefit and NPV (present values), the BCR,
-    what it avoids in people per year, co-benefits and what it removes."""
-    table = run.table
-    parties = [p for p in table["party"].unique() if p != "total"]
+    """Per measure, in total and for each party with a stake: cost, benefit and NPV
+    (present values), the BCR, with an uncertainty run the NPV's 5–95 % range and the
+    probability of a loss, and beside them the people spared a year, the co-benefits and
+    the displacement."""
     settings = run.config.appraisal
+    currency = run.risk.region.settings.currency
+    spread = {}
+    if run.uncertainty is not None:
+        spread = {
+            (row.measure, row.party): row for row in run.uncertainty.distribution.itertuples()
+        }
     shown = Table(
         "measure",
-        "host",
+        "party",
         "cost",
-        *(f"benefit {p}" for p in parties),
+        "benefit",
         "NPV",
         "BCR",
-        "people a year",
-        title=f"appraisal: present values {settings.first_year}–{settings.last_year} at "
-        f"{_discounting(settings)} (the host pays before a deal)",
+        *(("NPV 5–95 %", "P(loss)") if spread else ()),
+        "also",
+        title=f"appraisal: present values {settings.first_year}–{settings.last_year} in "
+        f"{currency} at {_discounting(settings)} (the host pays before a deal)",
     )
-    by_measure = {m: rows.set_index("party") for m, rows in table.groupby("measure", sort=False)}
     for measure in run.config.measures:
-        rows = by_measure[measure.id]
-        bcr = rows.loc["total", "bcr"]
-        people = {
-            (o.exposure, o.unit): sum(o.avoided_by_party.values())
-            for o in run.outcomes
-            if o.measure == measure.id
-            and o.scenario == "present"
-            and o.unit != run.risk.region.settings.currency
-        }
-        shown.add_row(
-            measure.id,
-            measure.host,
-            _figure(rows.loc["total", "cost"]),
-            *(_figure(rows.loc[p, "benefit"]) for p in parties),
-            _figure(rows.loc["total", "npv"]),
-            "∞" if bcr == float("inf") else f"{bcr:.2f}",
-            "; ".join(f"{_figure(v)} {unit}" for (_, unit), v in people.items()),
-        )
+        rows = run.table[run.table["measure"] == measure.id].set_index("party")
+        staked = [p for p in rows.index if p == "total" or rows.loc[p, ["cost", "benefit"]].any()]
+        also = _measure_notes(run, measure, currency)
+        for index, party in enumerate(staked):
+            row = rows.loc[party]
+            ranged = spread.get((measure.id, party))
+            uncertain = (
+                [
+                    f"{_figure(ranged.npv_p05)} to {_figure(ranged.npv_p95)}",
+                    f"{ranged.probability_of_loss:.0%}",
+                ]
+                if ranged is not None
+                else []
+            )
+            shown.add_row(
+                measure.id if index == 0 else "",
+                party,
+                _figure(row["cost"]),
+                _figure(row["benefit"]),
+                _figure(row["npv"]),
+                "∞" if row["bcr"] == float("inf") else f"{row['bcr']:.2f}",
+                *uncertain,
+                also if index == 0 else "",
+                end_section=index == len(staked) - 1,
+            )
     console.print(shown)
-    for measure in run.config.measures:
-        for effect in measure.effects:
-            if effect.type != "exposure":
-                continue
-            found = [
-                o
-                for o in run.outcomes
-                if (o.measure, o.scenario, o.exposure) == (measure.id, "present", effect.exposure)
-            ]
-            if found:
-                households = found[0].households_displaced
-                console.print(
-                    f"{measure.id}: {found[0].touched_assets:,} assets of {effect.exposure!r} "
-                    "bought out"
-                    + (f", {households:,.0f} households displaced" if households else "")
-                )
+    if spread:
+        drawn = dict.fromkeys(c.split(":")[0] for c in run.uncertainty.samples.columns)
+        console.print(
+            f"uncertainty: {len(run.uncertainty.samples)} Latin-hypercube samples of "
+            f"{', '.join(drawn)} (appraisal/uncertainty.csv; what drives each NPV: "
+            "sensitivity.csv)"
+        )
+
+
+def _measure_notes(run: Any, measure: Any, currency: str) -> str:
+    """What a measure does beside the money: people spared a year (present), co-benefits
+    in their units, assets bought out and households displaced."""
+    notes = [
+        f"{_figure(sum(o.avoided_by_party.values()))} {o.unit} a year"
+        for o in run.outcomes
+        if o.measure == measure.id and o.scenario == "present" and o.unit != currency
+    ]
+    notes += [f"{_figure(amount)} {name}" for name, amount in measure.co_benefits.items()]
+    valued = run.table.query("measure == @measure.id and party == 'total'")["co_benefit_value"]
+    if valued.sum() > 0:
+        notes.append(f"co-benefits worth {_figure(float(valued.sum()))} (not in the NPV)")
+    for effect in measure.effects:
+        found = [
+            o
+            for o in run.outcomes
+            if effect.type == "exposure"
+            and (o.measure, o.scenario, o.exposure) == (measure.id, "present", effect.exposure)
+        ]
+        if found:
+            households = found[0].households_displaced
+            notes.append(
+                f"{found[0].touched_assets:,} {effect.exposure} bought out"
+                + (f", {households:,.0f} households displaced" if households else "")
+            )
+    return "; ".join(notes)

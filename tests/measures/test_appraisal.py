@@ -174,3 +174,17 @@ def test_a_set_counts_each_year_the_measures_working_that_year_together() -> Non
     assert rows["a"]["cost"] == pytest.approx(levee_cost)  # each host pays its own
     assert rows["b"]["cost"] == pytest.approx(wall_cost)
     assert rows["total"]["avoided_per_year_present"] == 26.0
+
+
+def test_people_count_in_money_at_the_agreed_value_per_unit() -> None:
+    valued = SETTINGS.model_copy(
+        update={"unit_values": {"deaths": 100.0}, "future_scenario": None, "future_year": None}
+    )
+    config = MeasuresConfig(appraisal=valued, measures=[LEVEE])
+    outcomes = [outcome("present", 0, 0), outcome("present", 0.2, 0.1, unit="deaths")]
+    outcomes.append(outcome("present", 5, 5, unit="people"))  # no value agreed: not money
+    table = appraise(config, outcomes, ["a", "b"], "EUR").set_index("party")
+    d = 1.1 ** -np.arange(5)
+    # 0.2 deaths a year at 100 each, in the working years 2027–29
+    assert table.loc["a", "benefit"] == pytest.approx(20 * (d[1] + d[2] + d[3]))
+    assert table.loc["b", "benefit"] == pytest.approx(10 * (d[1] + d[2] + d[3]))

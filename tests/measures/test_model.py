@@ -134,6 +134,18 @@ def test_a_missing_measures_file_is_reported(mini_region: Path) -> None:
         ),
         ("last_year = 2075", "last_year = 2020", "measures-config-schema", "appraisal"),
         ("future_year = 2050\n", "", "measures-config-schema", "appraisal"),
+        (
+            "future_year = 2050\n",
+            "future_year = 2050\nunit_values = { USD = 2.0 }\n",
+            "measures-config-reference",
+            "appraisal.unit_values",
+        ),
+        (
+            "future_year = 2050\n",
+            "future_year = 2050\n[uncertainty]\ndamage_scale = { low = 1.2, high = 0.8 }\n",
+            "measures-config-schema",
+            "uncertainty.damage_scale",
+        ),
     ],
 )
 def test_mistakes_name_the_key_and_the_measure(mini_region: Path, old, new, code, field) -> None:

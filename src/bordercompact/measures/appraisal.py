@@ -16,6 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from bordercompact.equity.distribution import (
     UNKNOWN_QUINTILE,
@@ -57,6 +58,17 @@ TOTAL = "total"
 
 
 @dataclass(frozen=True)
+class Insured:
+    """The insurance layers of an outcome (per measure id) and the impact they pay on:
+    the line's impact per event and party, less what the measures' effects avoid."""
+
+    layers: tuple[tuple[str, RiskTransferEffect], ...]
+    frequency: np.ndarray = field(repr=False)  # per event, per year
+    before: np.ndarray = field(repr=False)  # events × parties: the line's impact
+    change: np.ndarray = field(repr=False)  # events × parties: what the effects avoid
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one measure avoids on one risk line under one scenario, per year."""
 
@@ -75,6 +87,8 @@ class Outcome:
     # per year and measure, for its insurance layers (cost_factor × expected payout)
     premiums: dict[str, float] = field(default_factory=dict)
     households_displaced: float = 0.0  # by a buy-out, from the assets' households field
+    insured: Insured | None = field(default=None, repr=False)
+    paid_by_party: dict[str, float] = field(default_factory=dict)  # by the layers, per year
 
     @property
     def premium(self) -> float:
@@ -161,9 +175,11 @@ def line_outcome(
     measures: list[Measure],
     line: RiskLine,
     effects: list[Resolved],
+    by_centroid: sp.csc_matrix | None = None,
 ) -> Outcome | None:
     """What a set of measures avoids together on one risk line (``effects``: all of their
-    effects resolved on it, :func:`line_effects`); None if they do not act on it."""
+    effects resolved on it, :func:`line_effects`; ``by_centroid``: the line's intensity by
+    centroid, for speed); None if they do not act on it."""
     transfers = [
         (measure.id, e)
         for measure in measures
@@ -174,7 +190,7 @@ def line_outcome(
     ]
     if not effects and not transfers:
         return None
-    return _outcome(set_label(m.id for m in measures), line, effects, transfers)
+    return _outcome(set_label(m.id for m in measures), line, effects, transfers, by_centroid)
 
 
 def _outcome(
@@ -182,39 +198,41 @@ def _outcome(
     line: RiskLine,
     effects: list[Resolved],
     transfers: list[tuple[str, RiskTransferEffect]],
+    by_centroid: sp.csc_matrix | None = None,
 ) -> Outcome:
     """What measures avoid on ``line``: the impact their effects avoid on the assets they
     touch, then what their insurance layers (per measure id) pay of the impact that
     remains."""
     exposures = line.inputs.exposures
     parties = list(line.impact.parties)
-    remaining = line.impact.at_event_by_party.copy()
+    change = np.zeros_like(line.impact.at_event_by_party)
     avoided_by_party = dict.fromkeys(parties, 0.0)
     mask = np.zeros(exposures.size, dtype=bool)
     avoided_eai = np.zeros(0)
     if effects:
-        avoided = avoided_impact(line.inputs, effects)
+        avoided = avoided_impact(line.inputs, effects, by_centroid=by_centroid)
         mask = avoided.touched
         avoided_eai = avoided.before.eai_exp - avoided.after.eai_exp
         avoided_by_party.update(avoided.avoided_by_party())
-        change = avoided.before.at_event_by_party - avoided.after.at_event_by_party
+        by_event = avoided.before.at_event_by_party - avoided.after.at_event_by_party
         for column, party in enumerate(avoided.before.parties):
-            remaining[:, parties.index(party)] -= change[:, column]
+            change[:, parties.index(party)] = by_event[:, column]
     households = sum(
         float(e.households[e.assets].sum())
         for e in effects
         if isinstance(e, ZoneReduction) and e.households is not None
     )
+    insured: Insured | None = None
+    paid_by_party: dict[str, float] = {}
     premiums: dict[str, float] = {}
-    for measure_id, transfer in transfers:
-        layer = transferred_layer(remaining, transfer.attachment, transfer.cover)
-        paid = line.impact.frequency @ layer  # per party and year
-        for party, amount in zip(parties, paid, strict=True):
-            avoided_by_party[party] += float(amount)
-        premiums[measure_id] = premiums.get(measure_id, 0.0) + transfer.cost_factor * float(
-            paid.sum()
+    if transfers:
+        insured = Insured(
+            tuple(transfers), line.impact.frequency, line.impact.at_event_by_party, change
         )
-        remaining -= layer
+        paid, premiums = layer_payouts(insured.before - change, insured)
+        paid_by_party = dict(zip(parties, paid.tolist(), strict=True))
+        for party, amount in paid_by_party.items():
+            avoided_by_party[party] += amount
     return Outcome(
         measure=label,
         scenario=line.scenario,
@@ -230,7 +248,27 @@ def _outcome(
         avoided_eai=avoided_eai,
         premiums=premiums,
         households_displaced=households,
+        insured=insured,
+        paid_by_party=paid_by_party,
     )
+
+
+def layer_payouts(remaining: np.ndarray, insured: Insured) -> tuple[np.ndarray, dict[str, float]]:
+    """What the insurance layers pay a year per party on the ``remaining`` impact (events ×
+    parties), each layer on what the ones before it leave, and each measure's yearly
+    premium: its cost factor × the expected payout of its layers."""
+    left = remaining.copy()
+    paid = np.zeros(left.shape[1])
+    premiums: dict[str, float] = {}
+    for measure_id, transfer in insured.layers:
+        layer = transferred_layer(left, transfer.attachment, transfer.cover)
+        payout = insured.frequency @ layer  # per party and year
+        paid += payout
+        premiums[measure_id] = premiums.get(measure_id, 0.0) + transfer.cost_factor * float(
+            payout.sum()
+        )
+        left -= layer
+    return paid, premiums
 
 
 def _households(effect: ExposureEffect, measure: Measure, line: RiskLine) -> np.ndarray | None:
@@ -306,8 +344,9 @@ def set_value(
     measure's to its host, before a deal shares them; insurance premiums included),
     ``npv`` and ``bcr``, the avoided impact in money per year of the whole set now and in
     the future scenario, and (``total`` row) the present value of the co-benefits the
-    manifest prices (``co_benefit_value``, not in the NPV). Lines of people are in the
-    outcomes."""
+    manifest prices (``co_benefit_value``, not in the NPV). Lines of people count in money
+    at the appraisal's ``unit_values`` (a value of statistical life for deaths) where
+    given; otherwise they are only in the outcomes."""
     factors = discount_factors(yearly_discount_rates(settings))
     weights = scenario_weights(settings)
     working = {m.id: active_years(m, settings) for m in measures}
@@ -316,11 +355,13 @@ def set_value(
     avoided: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, party)
     premiums: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, measure)
     for working_set in {*each_year, every} - {frozenset()}:
-        money = [o for o in outcomes_of(working_set) if o.unit == currency]
+        found = outcomes_of(working_set)
+        money = [o for o in found if o.unit == currency]
+        valued = [(o, money_per_unit(o.unit, settings, currency)) for o in found]
         for party in [TOTAL, *parties]:
             avoided[(working_set, party)] = (
-                _avoided(money, PRESENT, party),
-                _avoided(money, settings.future_scenario, party),
+                _avoided(valued, PRESENT, party),
+                _avoided(valued, settings.future_scenario, party),
             )
         for measure_id in working_set:
             premiums[(working_set, measure_id)] = (
@@ -370,13 +411,24 @@ def set_value(
     return rows
 
 
-def _avoided(outcomes: list[Outcome], scenario: str | None, party: str) -> float:
-    """The avoided impact per year of ``outcomes`` under ``scenario`` (0 without one), for a
-    party or in total."""
+def money_per_unit(unit: str, settings: AppraisalSettings, currency: str) -> float:
+    """What one unit of a risk line's impact is worth in the region currency: 1 for money,
+    the appraisal's ``unit_values`` for others (e.g. deaths), 0 where none is agreed."""
+    return 1.0 if unit == currency else settings.unit_values.get(unit, 0.0)
+
+
+def _avoided(outcomes: list[tuple[Outcome, float]], scenario: str | None, party: str) -> float:
+    """The avoided impact in money per year of ``outcomes`` (each with its money per unit)
+    under ``scenario`` (0 without one), for a party or in total."""
     return sum(
-        sum(o.avoided_by_party.values()) if party == TOTAL else o.avoided_by_party.get(party, 0.0)
-        for o in outcomes
-        if scenario is not None and o.scenario == scenario
+        value
+        * (
+            sum(o.avoided_by_party.values())
+            if party == TOTAL
+            else o.avoided_by_party.get(party, 0.0)
+        )
+        for o, value in outcomes
+        if scenario is not None and o.scenario == scenario and value != 0
     )
 
 

@@ -7,17 +7,19 @@ computation (a levee makes the floodproofing behind it worth less).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from itertools import combinations
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from bordercompact.equity.config import EquityConfig
-from bordercompact.measures.apply import Resolved
+from bordercompact.measures.apply import Resolved, intensity_by_centroid
 from bordercompact.measures.appraisal import (
     TOTAL,
     Outcome,
@@ -29,7 +31,7 @@ from bordercompact.measures.model import MeasuresConfig
 from bordercompact.measures.reach import FacilityReach
 from bordercompact.measures.value import AppraisalError
 from bordercompact.region.load import Region
-from bordercompact.risk.pipeline import HARMONIZED, PRESENT, RiskRun
+from bordercompact.risk.pipeline import HARMONIZED, PRESENT, RiskLine, RiskRun
 
 
 class MeasureSets:
@@ -61,7 +63,30 @@ class MeasureSets:
         ]
         self._reach = FacilityReach(region, layers, equity)
         self._effects: dict[tuple[str, int], list[Resolved]] = {}
+        self._by_centroid: dict[int, sp.csc_matrix] = {}  # per line, built when first needed
         self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
+
+    @property
+    def lines(self) -> list[RiskLine]:
+        """The risk lines the measures are computed on (harmonized; present and future)."""
+        return list(self._lines)
+
+    def with_risk(self, risk: RiskRun) -> MeasureSets:
+        """The same measures on another run of the same lines (e.g. with scaled damage
+        curves): the resolved effects and the road network are shared, the outcomes not."""
+        other = copy.copy(self)
+        other._lines = [
+            line
+            for line in risk.lines
+            if line.methodology == HARMONIZED and line.scenario in self._scenarios
+        ]
+        if [(x.scenario, x.key) for x in other._lines] != [
+            (x.scenario, x.key) for x in self._lines
+        ]:
+            raise AppraisalError("a risk run of other lines; expected the same lines in order")
+        other._outcomes = {}
+        other._by_centroid = {}  # another run's hazards may differ: not shared
+        return other
 
     @property
     def computed(self) -> int:
@@ -92,7 +117,9 @@ class MeasureSets:
             if line.scenario != scenario:
                 continue
             effects = [e for m in measures for e in self._line_effects(m.id, index)]
-            outcome = line_outcome(measures, line, effects)
+            if effects and index not in self._by_centroid:
+                self._by_centroid[index] = intensity_by_centroid(line.inputs)
+            outcome = line_outcome(measures, line, effects, self._by_centroid.get(index))
             if outcome is not None:
                 found.append(outcome)
         return found
@@ -166,32 +193,38 @@ def interaction_groups(outcomes: list[Outcome]) -> list[list[str]]:
     behind it), or when one insures a risk line the other acts on (the layer pays on the
     impact the other leaves); the relation is carried through (a touches b, b touches c).
     Measures of different groups add up; a group's subsets must be computed together.
-    Sorted by the groups' first measure."""
+    Sorted by the groups' first measure.
+
+    Computed as the connected parts of a graph of measures, (line, asset) pairs and
+    insured lines, each measure linked to what it touches."""
     measures = sorted({o.measure for o in outcomes})
     position = {m: i for i, m in enumerate(measures)}
-    sharing: dict[tuple[str, ...], list[int]] = {}
+    lines = {(o.scenario, o.hazard, o.exposure) for o in outcomes}
+    line_code = {line: i for i, line in enumerate(sorted(lines))}
+    insured = {line_code[(o.scenario, o.hazard, o.exposure)] for o in outcomes if o.premiums}
+    owner, touched, on_insured = [], [], []
     for outcome in outcomes:
-        line = (outcome.scenario, outcome.hazard, outcome.exposure)
-        for asset in outcome.feature_id:
-            sharing.setdefault((*line, str(asset)), []).append(position[outcome.measure])
-        sharing.setdefault(line, []).append(position[outcome.measure])
-    insuring: dict[tuple[str, ...], list[int]] = {}
-    for outcome in outcomes:
-        if outcome.premiums:
-            line = (outcome.scenario, outcome.hazard, outcome.exposure)
-            insuring.setdefault(line, []).append(position[outcome.measure])
-    rows, cols = [], []
-    for key, together in sharing.items():
-        if len(key) == 4:  # an asset: its measures in a chain
-            rows += together[:-1]
-            cols += together[1:]
-        else:  # a line: each of its insurers with every measure on it
-            for insurer in insuring.get(key, []):
-                rows += [insurer] * len(together)
-                cols += together
-    links = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(measures),) * 2)
+        line = line_code[(outcome.scenario, outcome.hazard, outcome.exposure)]
+        owner.append(np.full(len(outcome.feature_id), position[outcome.measure]))
+        touched.append(f"{line}\x1f" + pd.Series(outcome.feature_id, dtype=str))
+        if line in insured:
+            on_insured.append((position[outcome.measure], line))
+    assets, asset_code = np.unique(
+        pd.concat(touched, ignore_index=True).to_numpy(dtype=str)
+        if touched
+        else np.empty(0, dtype=str),
+        return_inverse=True,
+    )
+    n_measures = len(measures)
+    line_nodes = n_measures + len(assets)
+    rows = np.concatenate([*owner, [m for m, _ in on_insured]]).astype(np.int64)
+    cols = np.concatenate(
+        [n_measures + asset_code, [line_nodes + line for _, line in on_insured]]
+    ).astype(np.int64)
+    size = line_nodes + len(line_code)
+    links = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
     _, label = connected_components(links, directed=False)
     groups: dict[int, list[str]] = {}
-    for measure, group in zip(measures, label, strict=True):
+    for measure, group in zip(measures, label[:n_measures], strict=True):
         groups.setdefault(int(group), []).append(measure)
     return sorted(groups.values())

@@ -160,6 +160,9 @@ class AppraisalSettings(_Strict):
     future_year: Year | None = None
     time_exponent: Positive = 1.0
     co_benefit_values: dict[str, Finite] = {}  # region currency per unit, where agreed
+    # region currency per unit of a people line, where agreed (deaths: a value of
+    # statistical life); lines without one are reported beside the money
+    unit_values: dict[str, NonNegative] = {}
 
     @model_validator(mode="after")
     def _years(self) -> AppraisalSettings:
@@ -195,8 +198,48 @@ def yearly_discount_rates(settings: AppraisalSettings) -> np.ndarray:
     return rates[np.searchsorted(starts, np.arange(n_years), side="right") - 1]
 
 
+class Range(_Strict):
+    """A uniform range [low, high] an uncertain input is drawn from."""
+
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.high < self.low:
+            raise ValueError(f"found low {self.low} above high {self.high}; expected low ≤ high")
+        return self
+
+
+class UncertaintySettings(_Strict):
+    """The inputs drawn for each Latin-hypercube sample, each from a uniform range (any
+    left out keeps its appraisal value)."""
+
+    samples: Annotated[int, Field(ge=2, le=100_000)] = 200
+    seed: int = 0
+    damage_scale: Range | None = None  # every damage curve's MDD × k, at most 1
+    damage_nodes: Annotated[int, Field(ge=2, le=9)] = 3  # scales computed exactly
+    asset_value_scale: Range | None = None  # every money exposure's values × k
+    effectiveness: Range | None = None  # each measure's physical effects' avoided impact × k
+    discount_rate: Range | None = None  # a constant rate in place of the appraisal's
+    future_weight: Range | None = None  # share of the change to the future scenario
+
+    @model_validator(mode="after")
+    def _ranges(self) -> UncertaintySettings:
+        for name in ("damage_scale", "asset_value_scale", "effectiveness", "future_weight"):
+            given = getattr(self, name)
+            if given is not None and given.low < 0:
+                raise ValueError(f"found {name}.low {given.low}; expected a factor ≥ 0")
+        if self.discount_rate is not None and self.discount_rate.low <= -1:
+            raise ValueError(
+                f"found discount_rate.low {self.discount_rate.low}; expected a rate above −100 %"
+            )
+        return self
+
+
 class MeasuresConfig(_Strict):
     appraisal: AppraisalSettings
+    uncertainty: UncertaintySettings | None = None
     measures: list[Measure] = Field(min_length=1)
 
 
@@ -243,6 +286,13 @@ def _check_references(
         )
 
     parties = {p.id for p in region.parties}
+    currency = region.settings.currency
+    if currency in config.appraisal.unit_values:
+        error(
+            f"a value for {currency!r}, the region currency",
+            "values for the units of people lines (deaths, people affected)",
+            "appraisal.unit_values",
+        )
     ids = [m.id for m in config.measures]
     for again in sorted({i for i in ids if ids.count(i) > 1}):
         error(f"id {again!r} twice", "one measure per id", "measures.id", again)

@@ -23,6 +23,11 @@ from bordercompact.measures.model import (
     load_measures,
     zone_files,
 )
+from bordercompact.measures.uncertainty import (
+    UncertainValues,
+    npv_distribution,
+    rank_sensitivity,
+)
 from bordercompact.region.load import load_region
 from bordercompact.region.workspace import (
     atomic_run_dir,
@@ -51,6 +56,29 @@ class AppraisalRun:
     table: pd.DataFrame  # per measure and party
     who_gains: pd.DataFrame  # per measure and present risk line (with an equity run)
     pairs: pd.DataFrame  # interacting pairs: benefit together and apart, per party
+    uncertainty: Uncertainty | None = None
+
+
+@dataclass
+class Uncertainty:
+    samples: pd.DataFrame  # the inputs drawn, per sample
+    values: pd.DataFrame  # per measure, sample and party: benefit, cost, npv
+    distribution: pd.DataFrame  # per measure and party: NPV mean, percentiles, P(loss)
+    sensitivity: pd.DataFrame  # per measure and input: rank correlation with the NPV
+
+
+def uncertainty_of(sets: MeasureSets, risk: RiskRun, client: Any = None) -> Uncertainty:
+    """Each measure alone over the Latin-hypercube samples of ``[uncertainty]``."""
+    settings = sets.config.uncertainty
+    assert settings is not None
+    sampled = UncertainValues(sets, risk, settings, client)
+    values = pd.concat([sampled.values([m.id]) for m in sets.config.measures], ignore_index=True)
+    return Uncertainty(
+        sampled.samples,
+        values,
+        npv_distribution(values),
+        rank_sensitivity(values, sampled.samples),
+    )
 
 
 def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
@@ -63,6 +91,16 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     if not run.pairs.empty:
         paths.append(out / "pairs.csv")
         run.pairs.to_csv(paths[-1], index=False)
+    if run.uncertainty is not None:
+        tables = {
+            "uncertainty.csv": run.uncertainty.distribution,
+            "uncertainty_samples.csv": run.uncertainty.samples.rename_axis("sample"),
+            "uncertainty_npv.csv": run.uncertainty.values,
+            "sensitivity.csv": run.uncertainty.sensitivity,
+        }
+        for name, table in tables.items():
+            paths.append(out / name)
+            table.to_csv(paths[-1], index=name == "uncertainty_samples.csv")
     if not run.who_gains.empty:
         paths.append(out / "who_gains.csv")
         run.who_gains.to_csv(paths[-1], index=False)
@@ -132,7 +170,10 @@ def appraise_into(
     outcomes = sets.single_outcomes()
     table = appraise(config, outcomes, sets.parties, sets.currency)
     who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
-    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains, sets.pairs())
+    if progress and config.uncertainty is not None:
+        progress(0, config.uncertainty.samples, "sampling the uncertain inputs")
+    uncertainty = uncertainty_of(sets, risk, client) if config.uncertainty is not None else None
+    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains, sets.pairs(), uncertainty)
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
         if equity is not None:
