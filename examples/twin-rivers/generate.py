@@ -1800,7 +1800,12 @@ def candidate_measures(
             "construction_years": [2027, 2028],
             "co_benefits": {"green_area_ha": 10.0},
             "effects": [
-                {"type": "exposure", "exposure": "buildings", "zone": zone("ribera-buyout")}
+                {
+                    "type": "exposure",
+                    "exposure": "buildings",
+                    "zone": zone("ribera-buyout"),
+                    "households_field": "dwelling_units",
+                }
             ],
         },
         {
@@ -2178,6 +2183,7 @@ def write_riverton(
                 "STORIES": bld["stories"],
                 "FFH_FT": bld["ffh"].round(1),
                 "YR_BUILT": bld["year"],
+                "UNITS": bld["units"],
             }
         ),
         out / "riverton/buildings.csv",
@@ -2264,6 +2270,7 @@ def write_ribera(
                 "NIVELES": bld["stories"],
                 "ALTURA_DESPLANTE_M": (bld["ffh"] * 20).round() / 20,
                 "ANIO_CONSTR": bld["year"],
+                "VIVIENDAS": bld["units"],
             }
         ),
         points(bld),

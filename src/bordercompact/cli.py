@@ -213,9 +213,9 @@ def demo(
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Harmonize the bundled Twin Rivers region, compute its risk (present and future) and
-    its equity (vulnerability, access, who bears the risk); print the figures and where
-    the results are."""
+    """Harmonize the bundled Twin Rivers region, compute its risk (present and future), its
+    equity (vulnerability, access, who bears the risk) and the appraisal of its candidate
+    measures; print the figures and where the results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
@@ -898,7 +898,7 @@ def _measure_notes(run: Any, measure: Any, currency: str) -> str:
         if found:
             households = found[0].households_displaced
             notes.append(
-                f"{found[0].touched_assets:,} {effect.exposure} bought out"
+                f"{found[0].assets_removed:,} {effect.exposure} bought out"
                 + (f", {households:,.0f} households displaced" if households else "")
             )
     return "; ".join(notes)

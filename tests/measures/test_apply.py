@@ -136,3 +136,11 @@ def test_a_levee_ranks_events_over_its_whole_zone_even_where_no_asset_stands() -
         incremental = avoided_impact(inputs, [effect], by_centroid=by_centroid)
         for party, value in full.items():
             assert incremental.avoided_by_party()[party] == pytest.approx(value, rel=1e-9)
+
+
+def test_a_buy_out_leaves_the_bought_assets_in_place_worth_nothing() -> None:
+    inputs = random_line()
+    bought = apply_measures(inputs, [buy_out(inputs)]).exposures
+    np.testing.assert_array_equal(bought.value[100:120], 0)
+    np.testing.assert_array_equal(bought.value[:100], inputs.exposures.value[:100])
+    np.testing.assert_array_equal(bought.asset_id, inputs.exposures.asset_id)

@@ -84,7 +84,7 @@ def test_benefit_cost_npv_and_bcr_per_party_by_hand() -> None:
     # avoided per year: a 20 now, 40 in the future; b 10 now, 10 in the future
     outcomes = [outcome("present", 20, 10), outcome("future", 40, 10)]
     outcomes.append(outcome("present", 3, 3, unit="deaths"))  # people: not money
-    table = appraise(config, outcomes, ["a", "b"], "EUR").set_index("party")
+    table = appraise(config, lambda _: outcomes, ["a", "b"], "EUR").set_index("party")
     d = 1.1 ** -np.arange(5)
     # a: 20 + 20·w in the working years 2027–29 (w = .25, .5, .75): 25, 30, 35
     benefit_a = 25 * d[1] + 30 * d[2] + 35 * d[3]
@@ -183,8 +183,32 @@ def test_people_count_in_money_at_the_agreed_value_per_unit() -> None:
     config = MeasuresConfig(appraisal=valued, measures=[LEVEE])
     outcomes = [outcome("present", 0, 0), outcome("present", 0.2, 0.1, unit="deaths")]
     outcomes.append(outcome("present", 5, 5, unit="people"))  # no value agreed: not money
-    table = appraise(config, outcomes, ["a", "b"], "EUR").set_index("party")
+    table = appraise(config, lambda _: outcomes, ["a", "b"], "EUR").set_index("party")
     d = 1.1 ** -np.arange(5)
     # 0.2 deaths a year at 100 each, in the working years 2027–29
     assert table.loc["a", "benefit"] == pytest.approx(20 * (d[1] + d[2] + d[3]))
     assert table.loc["b", "benefit"] == pytest.approx(10 * (d[1] + d[2] + d[3]))
+
+
+def test_a_measure_that_needs_another_is_worth_what_it_adds_to_it() -> None:
+    settings = SETTINGS.model_copy(update={"future_scenario": None, "future_year": None})
+    warning = LEVEE.model_copy(update={"id": "warning", "co_benefits": {}})
+    centres = LEVEE.model_copy(
+        update={"id": "centres", "requires": ["warning"], "capital_cost": 50.0, "co_benefits": {}}
+    )
+    avoided = {  # per year, in the working years 2027–29
+        frozenset({"warning"}): 10.0,
+        frozenset({"centres"}): 8.0,  # alone: never built so
+        frozenset({"centres", "warning"}): 13.0,  # the warning opens the centres
+    }
+    config = MeasuresConfig(appraisal=settings, measures=[warning, centres])
+    table = appraise(
+        config, lambda working: [outcome("present", avoided[working], 0.0)], ["a", "b"], "EUR"
+    ).set_index(["measure", "party"])
+    d = 1.1 ** -np.arange(5)
+    working = d[1] + d[2] + d[3]
+    assert table.loc[("warning", "a"), "benefit"] == pytest.approx(10 * working)
+    assert table.loc[("centres", "a"), "benefit"] == pytest.approx(3 * working)
+    assert table.loc[("centres", "a"), "cost"] == pytest.approx(50 + 10 * working)
+    assert table.loc[("centres", "total"), "on_top_of"] == "warning"
+    assert table.loc[("centres", "total"), "avoided_per_year_present"] == pytest.approx(3.0)

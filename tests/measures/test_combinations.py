@@ -46,7 +46,12 @@ def test_the_insurance_pays_less_behind_the_levee_than_alone(sets: MeasureSets) 
     assert (
         together.loc["total", "cost"] < levee.loc["total", "cost"] + insurance.loc["total", "cost"]
     )
-    assert together.loc["north", "cost"] == pytest.approx(levee.loc["north", "cost"])
+    # each party pays the premium of the cover it receives; the pool's host, none of it
+    assert together.loc["authority", "cost"] == 0
+    assert together.loc["north", "cost"] > levee.loc["north", "cost"]
+    assert together.loc["total", "cost"] == pytest.approx(
+        together.loc[["north", "south", "authority"], "cost"].sum()
+    )
 
 
 def test_a_set_avoids_what_the_engine_finds_with_all_its_effects_at_once(

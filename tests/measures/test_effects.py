@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -9,9 +11,10 @@ import scipy.sparse as sp
 from bordercompact.measures.effects import (
     IntensityChange,
     change_intensity,
+    changed_events,
+    design_severity,
     event_return_periods_in,
     scaled_function,
-    without_assets,
 )
 from bordercompact.measures.value import AppraisalError
 from bordercompact.risk.engine import compute_impact
@@ -55,6 +58,19 @@ def test_a_levee_removes_the_floods_up_to_its_design_and_not_the_rarer_ones() ->
     np.testing.assert_allclose(depth[:2, :2], 0)  # the 10- and 20-year floods held back
     np.testing.assert_allclose(depth[2], DEPTH[2])  # the 100-year flood overtops it
     np.testing.assert_allclose(depth[:, 2], DEPTH[:, 2])  # in front of it: unchanged
+
+
+def test_a_levee_built_for_todays_20_year_flood_holds_that_load_in_a_future_climate() -> None:
+    levee = IntensityChange(scale=0.0, up_to_return_period=20)
+    future = replace(flood(), intensity=sp.csr_matrix(DEPTH * 1.5), scenario="future")
+    # today's 20-year flood loads the zone with 1.8 m (1.0 + 0.8); in the future the
+    # frequent flood brings 1.35 m (held), the middle one 2.7 m (overtops)
+    held = changed_events(future, BEHIND, levee, design_hazard=flood())
+    np.testing.assert_array_equal(held, [True, False, False])
+    # designed on the future event set, it would hold the future 20-year flood
+    np.testing.assert_array_equal(changed_events(future, BEHIND, levee), [True, True, False])
+    assert design_severity(flood(), BEHIND, 20) == pytest.approx(1.8)
+    assert design_severity(flood(), BEHIND, 5) == 0  # no flood is that frequent
 
 
 def test_a_levee_only_removes_impacts_of_smaller_events() -> None:
@@ -102,20 +118,6 @@ def test_floodproofing_scales_the_damage_curve_under_a_new_id() -> None:
     np.testing.assert_allclose(proofed.mdd, [0, 0.2, 0.4])
     lowered = scaled_function(curve, mdd=(1.0, -0.3), paa=(1.0, 0.0), impf_id=9103)
     np.testing.assert_allclose(lowered.mdd, [0, 0.1, 0.5])  # never below 0
-
-
-def test_a_buy_out_leaves_the_bought_assets_worth_nothing() -> None:
-    assets = Exposures(
-        asset_id=np.array(["a", "b"]),
-        lat=np.zeros(2),
-        lon=np.zeros(2),
-        value=np.array([100.0, 200.0]),
-        impf_id=np.array([1, 1]),
-        party=np.array(["p", "q"], dtype=object),
-    )
-    bought = without_assets(assets, np.array([True, False]))
-    np.testing.assert_allclose(bought.value, [0, 200])
-    assert list(bought.asset_id) == ["a", "b"]
 
 
 def test_an_insurance_layer_pays_above_the_attachment_up_to_the_cover_by_party_share() -> None:

@@ -12,6 +12,8 @@ import pytest
 from shapely.geometry import box
 
 from bordercompact.measures.outputs import appraise_into
+from bordercompact.region.problems import InvalidRegionError
+from tests.equity.test_config import VALID as EQUITY
 from tests.mini_region import ANALYSIS_CRS, BORDER_X, Y0, Y1
 from tests.risk.test_pipeline import write_risk_inputs
 
@@ -166,9 +168,13 @@ def test_an_insurance_layer_pays_the_expected_layer_and_costs_its_premium(apprai
     insurance = next(o for o in run.outcomes if (o.measure, o.scenario) == ("insurance", "present"))
     for party, amount in zip(line.impact.parties, expected, strict=True):
         assert insurance.avoided_by_party[party] == pytest.approx(amount)
+        # each party pays the premium of the cover it receives
+        assert insurance.premiums[("insurance", party)] == pytest.approx(1.3 * amount)
     assert insurance.premium == pytest.approx(1.3 * expected.sum())
     table = run.table[run.table.measure == "insurance"].set_index("party")
     assert table.loc["total", "bcr"] == pytest.approx(1 / 1.3, rel=0.05)  # pays 1.3 per 1
+    for party in ("north", "south"):  # so each party's ratio is the pool's
+        assert table.loc[party, "bcr"] == pytest.approx(1 / 1.3, rel=0.05)
 
 
 def test_a_relocation_counts_the_households_it_displaces(appraised) -> None:
@@ -176,3 +182,49 @@ def test_a_relocation_counts_the_households_it_displaces(appraised) -> None:
     moved = next(o for o in run.outcomes if (o.measure, o.scenario) == ("relocation", "present"))
     assert moved.touched_assets == 1  # the census zone whose point lies in the quarter
     assert moved.households_displaced == 450  # HH of zone 480010001 (tests/mini_region.py)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            'hazard = "river-flood"\nzone',
+            'hazard = "river-flod"\nzone',
+            "measures[0].effects[0].hazard",
+        ),
+        (
+            'exposure = "residents"\nzone',
+            'exposure = "resident"\nzone',
+            "measures[2].effects[0].exposure",
+        ),
+        ('future_scenario = "future"', 'future_scenario = "futur"', "appraisal.future_scenario"),
+    ],
+)
+def test_names_risk_toml_does_not_know_are_refused_before_the_long_part(
+    mini_region: Path, tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    write_measures(mini_region)
+    path = mini_region / "measures.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InvalidRegionError) as raised:
+        appraise_into(mini_region, tmp_path / "run")
+    assert [p.field for p in raised.value.problems.errors] == [field]
+    assert not (tmp_path / "run").exists()
+
+
+def test_who_gains_and_who_moves_by_social_vulnerability(mini_region: Path, tmp_path: Path) -> None:
+    write_measures(mini_region)
+    svi_only = EQUITY.split("[access]")[0]
+    (mini_region / "equity.toml").write_text(svi_only, encoding="utf-8")
+    _, run_dir = appraise_into(mini_region, tmp_path / "run")
+    table = pd.read_csv(run_dir / "appraisal/who_gains_by_quintile.csv")
+    moved = table[(table.measure == "relocation") & (table.what == "households displaced")]
+    total = moved[moved.party == "total"]
+    assert total["quantity"].sum() == pytest.approx(450)  # all in zone 480010001
+    assert total["share"].sum() == pytest.approx(1.0)
+    levee = table[(table.measure == "levee") & (table.what == "avoided")]
+    assert "total" in set(levee.party)
+    assert set(levee.quintile) >= {1, 2, 3, 4, 5}
+    assert levee[levee.party == "total"]["share"].sum() == pytest.approx(1.0)

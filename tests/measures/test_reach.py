@@ -105,6 +105,11 @@ def effect(new_facilities: str | None = None, kind: str = "cooling") -> PeopleEf
     )
 
 
+def reached(effect: PeopleEffect) -> tuple[str, str | None]:
+    assert effect.within_minutes_of is not None
+    return effect.within_minutes_of, effect.new_facilities
+
+
 def new_centre(root: Path, x: float = 3000.0) -> str:
     gpd.GeoDataFrame({"id": ["new"]}, geometry=[Point(x, 0)], crs=UTM).to_file(root / "new.geojson")
     return "new.geojson"
@@ -114,7 +119,7 @@ def test_improving_existing_centres_reaches_the_people_within_the_threshold_walk
     tmp_path: Path,
 ) -> None:
     reach = FacilityReach(region(tmp_path), layers(), equity())
-    within = reach.newly_within(effect(), measure(), *people())
+    within = reach.newly_within(*reached(effect()), measure(), *people())
     assert within.tolist() == [True, False, False]
 
 
@@ -122,7 +127,7 @@ def test_a_new_centre_reaches_only_the_people_no_existing_centre_reached(
     tmp_path: Path,
 ) -> None:
     reach = FacilityReach(region(tmp_path), layers(), equity())
-    within = reach.newly_within(effect(new_centre(tmp_path)), measure(), *people())
+    within = reach.newly_within(*reached(effect(new_centre(tmp_path))), measure(), *people())
     # x = 2000 is 1,000 m (13.3 min) from the new centre, x = 3500 is 500 m; x = 500 was
     # already within a walk of the old one
     assert within.tolist() == [False, True, True]
@@ -130,26 +135,28 @@ def test_a_new_centre_reaches_only_the_people_no_existing_centre_reached(
 
 def test_a_restricted_new_centre_serves_only_its_hosts_residents(tmp_path: Path) -> None:
     reach = FacilityReach(region(tmp_path), layers(), equity(restricted=True))
-    within = reach.newly_within(effect(new_centre(tmp_path)), measure(host="e"), *people())
+    within = reach.newly_within(
+        *reached(effect(new_centre(tmp_path))), measure(host="e"), *people()
+    )
     assert within.tolist() == [False, False, False]
 
 
 def test_improving_centres_counts_only_the_hosts_centres(tmp_path: Path) -> None:
     reach = FacilityReach(region(tmp_path), layers(existing_party="e"), equity())
     with pytest.raises(AppraisalError, match="facilities of its host 'w', which has none"):
-        reach.newly_within(effect(), measure(), *people())
+        reach.newly_within(*reached(effect()), measure(), *people())
 
 
 def test_a_kind_the_access_analysis_does_not_have_is_named(tmp_path: Path) -> None:
     reach = FacilityReach(region(tmp_path), layers(), equity())
     with pytest.raises(AppraisalError, match=r"within_minutes_of 'shade'.*cooling"):
-        reach.newly_within(effect(kind="shade"), measure(), *people())
+        reach.newly_within(*reached(effect(kind="shade")), measure(), *people())
 
 
 def test_without_an_access_analysis_the_effect_is_refused(tmp_path: Path) -> None:
     reach = FacilityReach(region(tmp_path), layers(), None)
     with pytest.raises(AppraisalError, match="has no access analysis"):
-        reach.newly_within(effect(), measure(), *people())
+        reach.newly_within(*reached(effect()), measure(), *people())
 
 
 def test_new_facilities_need_the_kind_they_belong_to() -> None:

@@ -228,3 +228,43 @@ def test_rank_sensitivity_finds_the_input_that_drives_the_npv() -> None:
     table = rank_sensitivity(values, samples).set_index("input")["spearman"]
     assert table["discount_rate"] == pytest.approx(-1.0)
     assert abs(table["effectiveness"]) < 1
+
+
+def test_a_measure_that_needs_another_is_sampled_on_top_of_it(mini) -> None:
+    sets, risk = mini
+    config = sets.config.model_copy(
+        update={
+            "measures": [
+                m.model_copy(update={"requires": ["levee"]}) if m.id == "relocation" else m
+                for m in sets.config.measures
+            ]
+        }
+    )
+    needing = MeasureSets(config, sets._region, sets._layers, risk)
+    sampled = UncertainValues(needing, risk, settings(asset_value_scale=(0.5, 1.5)))
+    added = sampled.measure_values("relocation").set_index(["sample", "party"])
+    both = sampled.values(["levee", "relocation"]).set_index(["sample", "party"])
+    levee = sampled.values(["levee"]).set_index(["sample", "party"])
+    np.testing.assert_allclose(added["benefit"], both["benefit"] - levee["benefit"])
+    assert (added["measure"] == "relocation").all()
+
+
+def test_a_measure_that_does_nothing_for_a_party_adds_nothing_for_it_in_any_sample(
+    mini,
+) -> None:
+    sets, risk = mini
+    config = sets.config.model_copy(
+        update={
+            "appraisal": sets.config.appraisal.model_copy(update={"unit_values": {"people": 1e3}}),
+            "measures": [
+                m.model_copy(update={"requires": ["warning"]}) if m.id == "relocation" else m
+                for m in sets.config.measures
+            ],
+        }
+    )
+    needing = MeasureSets(config, sets._region, sets._layers, risk)
+    sampled = UncertainValues(needing, risk, settings(effectiveness=(0.2, 1.0)))
+    added = sampled.measure_values("relocation").set_index(["sample", "party"])["benefit"]
+    # the relocated quarter is on the north bank; the warning helps both banks
+    np.testing.assert_allclose(added.xs("south", level="party"), 0, atol=1e-6)
+    assert (added.xs("north", level="party") > 0).all()

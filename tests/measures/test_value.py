@@ -13,6 +13,7 @@ from bordercompact.measures.value import (
     net_present_value,
     present_value,
     time_weights,
+    year_rate_factors,
     yearly_risk,
 )
 
@@ -61,3 +62,12 @@ def test_npv_and_bcr() -> None:
 def test_bad_settings_are_named(call, message) -> None:
     with pytest.raises(AppraisalError, match=message):
         call()
+
+
+def test_a_schedule_step_discounts_its_first_year_at_its_own_rate() -> None:
+    # 3.5 % for years 0–30 and 3.0 % from year 31, as the Green Book's table
+    rates = np.array([0.035] * 31 + [0.03] * 5)
+    factors = year_rate_factors(rates)
+    assert factors[30] == pytest.approx(1.035**-30)
+    assert factors[31] == pytest.approx(1.035**-30 / 1.03)
+    np.testing.assert_allclose(year_rate_factors(np.full(4, 0.05)), 1.05 ** -np.arange(4))

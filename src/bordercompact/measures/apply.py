@@ -52,6 +52,7 @@ class ZoneReduction:
     assets: np.ndarray  # per asset
     share: float
     households: np.ndarray | None = None  # a buy-out's households per asset, if counted
+    bought_out: bool = False  # the assets are removed (a buy-out), not their impact reduced
 
 
 Resolved = ZoneHazard | ZoneVulnerability | ZoneReduction

@@ -2,9 +2,11 @@
 and in the future scenario, and the present value of its benefits and costs.
 
 Money: benefits are the avoided expected annual impact of the risk lines counted in the
-region currency; lines of people (deaths, people affected) are reported as avoided per
-year beside them. Before a deal shares the costs (the negotiation stage), each measure's
-cost is borne by its host party.
+region currency, and of lines of people (deaths) at the appraisal's agreed value per
+unit; lines without one (people affected) are reported as avoided per year beside them.
+Before a deal shares the costs (the negotiation stage), each measure's capital and
+running costs are borne by its host party, and an insurance layer's premium by the
+parties it pays.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bordercompact.equity.distribution import (
     UNKNOWN_QUINTILE,
     concentration_index,
     share_to_most_vulnerable,
+    split_by_party_and_quintile,
 )
 from bordercompact.equity.pipeline import EquityRun, per_zone
 from bordercompact.measures.apply import (
@@ -31,7 +34,7 @@ from bordercompact.measures.apply import (
     ZoneVulnerability,
     avoided_impact,
 )
-from bordercompact.measures.effects import IntensityChange, transferred_layer
+from bordercompact.measures.effects import IntensityChange, changed_events, transferred_layer
 from bordercompact.measures.model import (
     AppraisalSettings,
     ExposureEffect,
@@ -41,17 +44,21 @@ from bordercompact.measures.model import (
     PeopleEffect,
     RiskTransferEffect,
     VulnerabilityEffect,
+    prerequisites,
     yearly_discount_rates,
 )
 from bordercompact.measures.reach import FacilityReach
 from bordercompact.measures.value import (
     AppraisalError,
     benefit_cost_ratio,
-    discount_factors,
     net_present_value,
+    time_weights,
+    year_rate_factors,
+    yearly_risk,
 )
 from bordercompact.measures.zones import inside, zone_polygons
 from bordercompact.region.load import Region
+from bordercompact.risk.hazard import Hazard
 from bordercompact.risk.pipeline import PRESENT, RiskLine
 
 TOTAL = "total"
@@ -84,9 +91,13 @@ class Outcome:
     lon: np.ndarray = field(repr=False)
     lat: np.ndarray = field(repr=False)
     avoided_eai: np.ndarray = field(repr=False)  # per touched asset, per year
-    # per year and measure, for its insurance layers (cost_factor × expected payout)
-    premiums: dict[str, float] = field(default_factory=dict)
-    households_displaced: float = 0.0  # by a buy-out, from the assets' households field
+    # per year, (measure, party) → what the party pays for the measure's insurance layers:
+    # cost_factor × the layers' expected payout to it
+    premiums: dict[tuple[str, str], float] = field(default_factory=dict)
+    # per party: households displaced by a buy-out (from the assets' households field)
+    households_by_party: dict[str, float] = field(default_factory=dict)
+    assets_removed: int = 0  # by buy-outs
+    households_removed: np.ndarray | None = field(default=None, repr=False)  # per touched asset
     insured: Insured | None = field(default=None, repr=False)
     paid_by_party: dict[str, float] = field(default_factory=dict)  # by the layers, per year
 
@@ -94,6 +105,10 @@ class Outcome:
     def premium(self) -> float:
         """The yearly premium of every insurance layer of the outcome's measures."""
         return sum(self.premiums.values())
+
+    @property
+    def households_displaced(self) -> float:
+        return sum(self.households_by_party.values())
 
 
 def set_label(ids: Iterable[str]) -> str:
@@ -107,9 +122,12 @@ def line_effects(
     region: Region,
     layers: dict[str, gpd.GeoDataFrame],
     reach: FacilityReach | None = None,
+    design_hazard: Hazard | None = None,
 ) -> list[Resolved]:
     """The measure's effects on one risk line, resolved to centroids and assets (people
-    within reach of facilities by ``reach``, the region's access analysis)."""
+    within reach of facilities by ``reach``, the region's access analysis; the events a
+    design return period covers by ``design_hazard``, the present event set of the
+    line's hazard, on which the measure is built)."""
     inputs = line.inputs
     lon, lat = inputs.exposures.lon, inputs.exposures.lat
     resolved: list[Resolved] = []
@@ -117,12 +135,10 @@ def line_effects(
         if isinstance(effect, HazardEffect) and effect.hazard == line.hazard:
             polygon = zone_polygons(effect.zone, region, layers)
             centroids = inputs.hazard.centroids
-            resolved.append(
-                ZoneHazard(
-                    inside(polygon, centroids.lon, centroids.lat),
-                    IntensityChange(effect.scale, effect.shift, effect.up_to_return_period),
-                )
-            )
+            within = inside(polygon, centroids.lon, centroids.lat)
+            change = IntensityChange(effect.scale, effect.shift, effect.up_to_return_period)
+            events = changed_events(inputs.hazard, within, change, design_hazard=design_hazard)
+            resolved.append(ZoneHazard(within, change, events))
         elif (
             isinstance(effect, VulnerabilityEffect)
             and (effect.hazard, effect.exposure) == (line.hazard, line.exposure)
@@ -141,7 +157,9 @@ def line_effects(
             )
         elif isinstance(effect, ExposureEffect) and effect.exposure == line.exposure:
             removed = inside(zone_polygons(effect.zone, region, layers), lon, lat)
-            resolved.append(ZoneReduction(removed, 1.0, _households(effect, measure, line)))
+            resolved.append(
+                ZoneReduction(removed, 1.0, _households(effect, measure, line), bought_out=True)
+            )
         elif isinstance(effect, PeopleEffect) and (effect.hazard, effect.exposure) == (
             line.hazard,
             line.exposure,
@@ -153,9 +171,15 @@ def line_effects(
             )
             if effect.within_minutes_of is not None:
                 if reach is None:
-                    reach = FacilityReach(region, layers, None)
+                    raise AppraisalError(
+                        f"measures.toml: measure {measure.id!r} acts within reach of "
+                        f"{effect.within_minutes_of!r} facilities; expected the region's "
+                        "access analysis (equity.toml) to appraise it"
+                    )
                 party = inputs.exposures.party
-                chosen &= reach.newly_within(effect, measure, lon, lat, party)
+                chosen &= reach.newly_within(
+                    effect.within_minutes_of, effect.new_facilities, measure, lon, lat, party
+                )
             resolved.append(ZoneReduction(chosen, effect.reduction))
     return resolved
 
@@ -164,7 +188,7 @@ def _class_field(line: RiskLine) -> str:
     """The field whose terms pick a line's damage curves (its by_field in risk.toml)."""
     impact = next(i for i in line.assets.spec.impacts if i.hazard == line.hazard)
     if impact.by_field is None:
-        raise ValueError(
+        raise AppraisalError(
             f"risk.toml: exposure {line.exposure!r} picks one function for all assets; "
             "expected by_field for a measure that changes some classes only"
         )
@@ -217,19 +241,26 @@ def _outcome(
         by_event = avoided.before.at_event_by_party - avoided.after.at_event_by_party
         for column, party in enumerate(avoided.before.parties):
             change[:, parties.index(party)] = by_event[:, column]
-    households = sum(
-        float(e.households[e.assets].sum())
-        for e in effects
-        if isinstance(e, ZoneReduction) and e.households is not None
-    )
+    households_by_party: dict[str, float] = {}
+    bought = np.zeros(exposures.size, dtype=bool)
+    removed_households = np.zeros(exposures.size)
+    for e in effects:
+        if isinstance(e, ZoneReduction) and e.bought_out:
+            bought |= e.assets
+            if e.households is not None:
+                removed_households = np.where(e.assets, e.households, removed_households)
+                counted = pd.Series(e.households[e.assets]).groupby(exposures.party[e.assets])
+                for owner, households in counted.sum().items():
+                    key = str(owner)
+                    households_by_party[key] = households_by_party.get(key, 0.0) + households
     insured: Insured | None = None
     paid_by_party: dict[str, float] = {}
-    premiums: dict[str, float] = {}
+    premiums: dict[tuple[str, str], float] = {}
     if transfers:
         insured = Insured(
             tuple(transfers), line.impact.frequency, line.impact.at_event_by_party, change
         )
-        paid, premiums = layer_payouts(insured.before - change, insured)
+        paid, premiums = layer_payouts(insured.before - change, insured, parties)
         paid_by_party = dict(zip(parties, paid.tolist(), strict=True))
         for party, amount in paid_by_party.items():
             avoided_by_party[party] += amount
@@ -247,26 +278,31 @@ def _outcome(
         lat=exposures.lat[mask],
         avoided_eai=avoided_eai,
         premiums=premiums,
-        households_displaced=households,
+        households_by_party=households_by_party,
+        assets_removed=int(bought.sum()),
+        households_removed=removed_households[mask] if households_by_party else None,
         insured=insured,
         paid_by_party=paid_by_party,
     )
 
 
-def layer_payouts(remaining: np.ndarray, insured: Insured) -> tuple[np.ndarray, dict[str, float]]:
+def layer_payouts(
+    remaining: np.ndarray, insured: Insured, parties: list[str]
+) -> tuple[np.ndarray, dict[tuple[str, str], float]]:
     """What the insurance layers pay a year per party on the ``remaining`` impact (events ×
-    parties), each layer on what the ones before it leave, and each measure's yearly
-    premium: its cost factor × the expected payout of its layers."""
+    ``parties``), each layer on what the ones before it leave, and each party's yearly
+    premium per measure: the cost factor × the expected payout of the measure's layers to
+    that party (each party buys the cover it receives)."""
     left = remaining.copy()
     paid = np.zeros(left.shape[1])
-    premiums: dict[str, float] = {}
+    premiums: dict[tuple[str, str], float] = {}
     for measure_id, transfer in insured.layers:
         layer = transferred_layer(left, transfer.attachment, transfer.cover)
         payout = insured.frequency @ layer  # per party and year
         paid += payout
-        premiums[measure_id] = premiums.get(measure_id, 0.0) + transfer.cost_factor * float(
-            payout.sum()
-        )
+        for party, amount in zip(parties, payout.tolist(), strict=True):
+            key = (measure_id, party)
+            premiums[key] = premiums.get(key, 0.0) + transfer.cost_factor * amount
         left -= layer
     return paid, premiums
 
@@ -306,29 +342,60 @@ def yearly_costs(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
 
 def scenario_weights(settings: AppraisalSettings) -> np.ndarray:
     """Per year, how far the risk has moved from the present to the future scenario:
-    ((year − first) / (future year − first))^p, held at 1 after the future year
-    (CLIMADA's cost–benefit time dependence); 0 throughout without a future scenario."""
-    years = np.arange(settings.first_year, settings.last_year + 1)
-    if settings.future_year is None or settings.future_year <= settings.first_year:
-        return np.zeros(len(years)) if settings.future_year is None else np.ones(len(years))
+    ((year − first) / (future year − first))^p (:func:`time_weights`, CLIMADA's cost–benefit
+    time dependence), held at 1 after the future year; 0 throughout without a future
+    scenario."""
+    n_years = settings.last_year - settings.first_year + 1
+    if settings.future_year is None:
+        return np.zeros(n_years)
     span = settings.future_year - settings.first_year
-    return np.clip((years - settings.first_year) / span, 0.0, 1.0) ** settings.time_exponent
+    if span <= 0:
+        return np.ones(n_years)
+    toward = time_weights(span + 1, settings.time_exponent)
+    return np.concatenate([toward, np.ones(max(n_years - span - 1, 0))])[:n_years]
 
 
 def appraise(
-    config: MeasuresConfig, outcomes: list[Outcome], parties: list[str], currency: str
+    config: MeasuresConfig,
+    outcomes_of: Callable[[frozenset[str]], list[Outcome]],
+    parties: list[str],
+    currency: str,
 ) -> pd.DataFrame:
-    """Per measure and party (and ``total``): :func:`set_value` of each measure alone, from
-    its ``outcomes``."""
+    """Per measure and party (and ``total``): :func:`set_value` of each measure, on top of
+    the measures it requires (:func:`prerequisites`; ``on_top_of`` names them): a
+    measure that needs another is worth what it adds to it, and costs its own costs."""
     rows = []
     for measure in config.measures:
-        alone = [o for o in outcomes if o.measure == measure.id]
-        rows += set_value([measure], config.appraisal, _given(alone), parties, currency)
+        given = prerequisites(measure, config)
+        alone = set_value([*given, measure], config.appraisal, outcomes_of, parties, currency)
+        if given:
+            before = set_value(given, config.appraisal, outcomes_of, parties, currency)
+            alone = [_added(row, base) for row, base in zip(alone, before, strict=True)]
+        for row in alone:
+            row.update(
+                measure=measure.id,
+                host=measure.host,
+                on_top_of="+".join(m.id for m in given),
+            )
+        rows += alone
     return pd.DataFrame(rows)
 
 
-def _given(outcomes: list[Outcome]) -> Callable[[frozenset[str]], list[Outcome]]:
-    return lambda _: outcomes
+def _added(row: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """What a set's row adds to the row of the set without one measure: the differences
+    of its present values and yearly amounts, and the NPV and BCR of those."""
+    added = dict(row)
+    for key in (
+        "benefit",
+        "cost",
+        "avoided_per_year_present",
+        "avoided_per_year_future",
+        "co_benefit_value",
+    ):
+        added[key] = row[key] - base[key]
+    added["npv"] = net_present_value(added["benefit"], added["cost"])
+    added["bcr"] = benefit_cost_ratio(added["benefit"], added["cost"])
+    return added
 
 
 def set_value(
@@ -347,13 +414,14 @@ def set_value(
     manifest prices (``co_benefit_value``, not in the NPV). Lines of people count in money
     at the appraisal's ``unit_values`` (a value of statistical life for deaths) where
     given; otherwise they are only in the outcomes."""
-    factors = discount_factors(yearly_discount_rates(settings))
+    factors = year_rate_factors(yearly_discount_rates(settings))
     weights = scenario_weights(settings)
     working = {m.id: active_years(m, settings) for m in measures}
     every = frozenset(working)
     each_year = [frozenset(i for i, on in working.items() if on[t]) for t in range(len(weights))]
     avoided: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, party)
-    premiums: dict[tuple[frozenset[str], str], tuple[float, float]] = {}  # (set, measure)
+    # (set, (measure, party)) → the party's premium for the measure's layers
+    premiums: dict[tuple[frozenset[str], Any], tuple[float, float]] = {}
     for working_set in {*each_year, every} - {frozenset()}:
         found = outcomes_of(working_set)
         money = [o for o in found if o.unit == currency]
@@ -364,23 +432,28 @@ def set_value(
                 _avoided(valued, settings.future_scenario, party),
             )
         for measure_id in working_set:
-            premiums[(working_set, measure_id)] = (
-                sum(o.premiums.get(measure_id, 0.0) for o in money if o.scenario == PRESENT),
-                sum(
-                    o.premiums.get(measure_id, 0.0)
-                    for o in money
-                    if o.scenario == settings.future_scenario
-                ),
-            )
+            for party in parties:
+                key = (measure_id, party)
+                premiums[(working_set, key)] = (
+                    sum(o.premiums.get(key, 0.0) for o in money if o.scenario == PRESENT),
+                    sum(
+                        o.premiums.get(key, 0.0)
+                        for o in money
+                        if o.scenario == settings.future_scenario
+                    ),
+                )
 
-    def yearly(values: dict[tuple[frozenset[str], str], tuple[float, float]], key: str) -> Any:
+    def yearly(values: dict[tuple[frozenset[str], Any], tuple[float, float]], key: Any) -> Any:
         now, later = np.array([values.get((s, key), (0.0, 0.0)) for s in each_year]).T
-        return now + (later - now) * weights
+        return yearly_risk(now, later, weights)
 
     cost_to: dict[str, float] = {}
     for measure in measures:
-        cost = yearly_costs(measure, settings) + yearly(premiums, measure.id)
-        cost_to[measure.host] = cost_to.get(measure.host, 0.0) + float(cost @ factors)
+        built = float(yearly_costs(measure, settings) @ factors)
+        cost_to[measure.host] = cost_to.get(measure.host, 0.0) + built
+        for party in parties:
+            insurance = float(yearly(premiums, (measure.id, party)) @ factors)
+            cost_to[party] = cost_to.get(party, 0.0) + insurance
     co_benefits = sum(
         float(active @ factors)
         * sum(
@@ -430,6 +503,41 @@ def _avoided(outcomes: list[tuple[Outcome, float]], scenario: str | None, party:
         for o, value in outcomes
         if scenario is not None and o.scenario == scenario and value != 0
     )
+
+
+def gains_by_quintile(outcomes: list[Outcome], equity: EquityRun) -> pd.DataFrame:
+    """Who gains from each measure by social vulnerability, per present risk line: its
+    avoided impact per year summed per census zone, split by party and SVI quintile
+    (:func:`split_by_party_and_quintile`, with each cell's share of the people), and for
+    a buy-out the households it displaces, split the same way (``what``)."""
+    zones = equity.zones
+    party = zones["party"].astype(str).to_numpy()
+    svi, people = zones["svi"].to_numpy(), zones["population"].to_numpy()
+    tables = []
+    for outcome in outcomes:
+        if outcome.scenario != PRESENT:
+            continue
+        where = (outcome.feature_id, outcome.lon, outcome.lat, zones)
+        amounts = {"avoided": (per_zone(outcome.avoided_eai, *where), outcome.unit)}
+        if outcome.households_removed is not None:
+            displaced = per_zone(outcome.households_removed, *where)
+            amounts["households displaced"] = (displaced, "households")
+        for what, (per_zone_amount, unit) in amounts.items():
+            table = split_by_party_and_quintile(per_zone_amount, party, svi, weights=people)
+            tables.append(
+                table.rename(columns={"weight": "people", "weight_share": "people_share"}).assign(
+                    measure=outcome.measure,
+                    hazard=outcome.hazard,
+                    exposure=outcome.exposure,
+                    what=what,
+                    unit=unit,
+                )
+            )
+    if not tables:
+        return pd.DataFrame()
+    table = pd.concat(tables, ignore_index=True)
+    first = ["measure", "hazard", "exposure", "what", "unit"]
+    return table[first + [c for c in table.columns if c not in first]]
 
 
 def benefit_distribution(outcomes: list[Outcome], equity: EquityRun) -> pd.DataFrame:

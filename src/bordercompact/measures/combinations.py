@@ -62,6 +62,8 @@ class MeasureSets:
             if line.methodology == HARMONIZED and line.scenario in self._scenarios
         ]
         self._reach = FacilityReach(region, layers, equity)
+        # the present event set of each hazard: measures are built for its design events
+        self._design = {h: hazard for (s, h), hazard in risk.hazards.items() if s == PRESENT}
         self._effects: dict[tuple[str, int], list[Resolved]] = {}
         self._by_centroid: dict[int, sp.csc_matrix] = {}  # per line, built when first needed
         self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
@@ -133,6 +135,7 @@ class MeasureSets:
                 self._region,
                 self._layers,
                 self._reach,
+                self._design.get(self._lines[index].hazard),
             )
         return self._effects[key]
 

@@ -14,7 +14,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from bordercompact.measures.value import AppraisalError
-from bordercompact.risk.exposure import Exposures
 from bordercompact.risk.hazard import Hazard
 from bordercompact.risk.scenarios import severity_return_periods
 from bordercompact.risk.vulnerability import ImpactFunc
@@ -30,16 +29,38 @@ class IntensityChange:
     up_to_return_period: float | None = None
 
 
+def zone_severity(
+    hazard: Hazard, inside: np.ndarray, by_centroid: sp.csc_matrix | None = None
+) -> np.ndarray:
+    """Each event's summed intensity over the centroids ``inside`` a zone (the load on a
+    levee around it). ``by_centroid``: the intensity stored by centroid (CSC), for speed."""
+    source = hazard.intensity if by_centroid is None else by_centroid
+    return np.asarray(source[:, np.flatnonzero(inside)].sum(axis=1)).ravel()
+
+
 def event_return_periods_in(
     hazard: Hazard, inside: np.ndarray, by_centroid: sp.csc_matrix | None = None
 ) -> np.ndarray:
-    """Each event's return period (years) as seen inside a zone: ranked by its summed
-    intensity over the zone's centroids (:func:`severity_return_periods`); an event that
-    does not touch the zone has an infinite one. ``by_centroid``: the intensity stored by
-    centroid (CSC), for speed."""
-    source = hazard.intensity if by_centroid is None else by_centroid
-    severity = np.asarray(source[:, np.flatnonzero(inside)].sum(axis=1)).ravel()
+    """Each event's return period (years) as seen inside a zone: ranked by its
+    :func:`zone_severity` (:func:`severity_return_periods`); an event that does not touch
+    the zone has an infinite one."""
+    severity = zone_severity(hazard, inside, by_centroid)
     return np.where(severity > 0, severity_return_periods(severity, hazard.frequency), np.inf)
+
+
+def design_severity(
+    hazard: Hazard,
+    inside: np.ndarray,
+    return_period: float,
+    by_centroid: sp.csc_matrix | None = None,
+) -> float:
+    """The zone severity a measure is built for: that of the most severe event up to the
+    design return period (:func:`event_return_periods_in`) in ``hazard``, the event set
+    it is designed on; 0 where none is that frequent."""
+    severity = zone_severity(hazard, inside, by_centroid)
+    periods = np.where(severity > 0, severity_return_periods(severity, hazard.frequency), np.inf)
+    within = severity[periods <= return_period]
+    return float(within.max()) if within.size else 0.0
 
 
 def changed_events(
@@ -47,13 +68,26 @@ def changed_events(
     inside: np.ndarray,
     change: IntensityChange,
     by_centroid: sp.csc_matrix | None = None,
+    design_hazard: Hazard | None = None,
 ) -> np.ndarray:
     """Per event, whether the change acts on it: every event, or with a design return
-    period those up to it as seen inside the zone (:func:`event_return_periods_in`)."""
+    period the events no more severe in the zone than the design event
+    (:func:`design_severity`) of ``design_hazard`` — the present event set, on which the
+    measure is built: a levee built for today's 50-year flood holds that flood's load in
+    a future climate too, where it is a more frequent event, and fails above it. Without
+    ``design_hazard``, ``hazard`` itself (the events up to the design return period)."""
     if change.up_to_return_period is None:
         return np.ones(hazard.size, dtype=bool)
-    periods = event_return_periods_in(hazard, inside, by_centroid)
-    return periods <= change.up_to_return_period
+    if design_hazard is None:
+        threshold = design_severity(hazard, inside, change.up_to_return_period, by_centroid)
+    elif design_hazard.centroids.size != hazard.centroids.size:
+        raise AppraisalError(
+            f"a design event set of {design_hazard.centroids.size} centroids for a hazard "
+            f"of {hazard.centroids.size}; expected the same centroids"
+        )
+    else:
+        threshold = design_severity(design_hazard, inside, change.up_to_return_period)
+    return zone_severity(hazard, inside, by_centroid) <= threshold
 
 
 def change_intensity(
@@ -63,10 +97,9 @@ def change_intensity(
     events: np.ndarray | None = None,
 ) -> Hazard:
     """The hazard with its stored intensities changed at the centroids ``inside`` the zone
-    (a boolean per centroid) for the events whose return period in the zone
-    (:func:`event_return_periods_in`) is at most the design return period: a levee built
-    for the 100-year flood removes the flood behind it (``scale`` 0) from the events up to
-    it and leaves the rarer ones, which overtop it, unchanged.
+    (a boolean per centroid) for the events within the design (:func:`changed_events`): a
+    levee built for the 100-year flood removes the flood behind it (``scale`` 0) from the
+    events up to it and leaves the more severe ones, which overtop it, unchanged.
 
     CLIMADA's ``hazard_inten_imp = (a, b)`` leaves the hazard alone and moves the damage
     curve's points to max(x · a − b, 0), which acts as an intensity of (I + b) / a: the
@@ -109,21 +142,13 @@ def scaled_function(
     )
 
 
-def without_assets(exposures: Exposures, removed: np.ndarray) -> Exposures:
-    """The exposure with the ``removed`` assets (a boolean per asset) worth nothing: a
-    buy-out. (CLIMADA replaces the exposures with a given file; this removes in place, so
-    that every other asset keeps its place in the results.)"""
-    if len(removed) != exposures.size:
-        raise AppraisalError(f"{len(removed)} removal flags for {exposures.size} assets")
-    return replace(exposures, value=np.where(removed, 0.0, exposures.value))
-
-
 def transferred_layer(at_event_by_party: np.ndarray, attachment: float, cover: float) -> np.ndarray:
     """The part of each event's impact an insurance layer pays, split among the parties in
     proportion to their share of the event (events × parties): on the event's total
     impact L, min(max(L − attachment, 0), cover), as CLIMADA's
     ``Impact.calc_risk_transfer`` computes it on the portfolio. A cover of 0 transfers
-    nothing (CLIMADA: a deductible without a cover has no effect)."""
+    nothing (measures.toml requires a cover; the CLIMADA table reads a deductible without
+    a cover as an unlimited one: ``climada_table.risk_transfer_cover``)."""
     total = at_event_by_party.sum(axis=1)
     layer = np.minimum(np.maximum(total - attachment, 0.0), cover)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bordercompact.region.load import Region, read_stage_config
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
+from bordercompact.risk.config import RiskConfig
 
 MEASURES_CONFIG_NAME = "measures.toml"
 DOC = "docs/measures-config.md"
@@ -145,7 +146,9 @@ DEFAULT_DISCOUNT_RATE = 0.03
 
 
 class DiscountStep(_Strict):
-    """From ``from_year`` years after the appraisal's first year on, discount at ``rate``."""
+    """From ``from_year`` years after the appraisal's first year on, discount at ``rate``:
+    each year of the step is discounted from the one before at it (the Green Book's
+    convention)."""
 
     from_year: Annotated[int, Field(ge=0)]
     rate: Rate
@@ -243,14 +246,50 @@ class MeasuresConfig(_Strict):
     measures: list[Measure] = Field(min_length=1)
 
 
-def load_measures(region: Region) -> MeasuresConfig:
-    """Read and check ``measures.toml``; raise :class:`InvalidRegionError` with every
-    problem found."""
+def load_measures(region: Region, risk: RiskConfig | None = None) -> MeasuresConfig:
+    """Read and check ``measures.toml`` (against ``risk.toml``'s hazards, exposures and
+    scenarios when given); raise :class:`InvalidRegionError` with every problem found."""
     problems = ProblemLog()
     config = read_measures(region, problems)
+    if config is not None and risk is not None:
+        _check_risk_references(config, risk, str(region.root / MEASURES_CONFIG_NAME), problems)
     if config is None or problems.has_errors:
         raise InvalidRegionError(problems)
     return config
+
+
+def _check_risk_references(
+    config: MeasuresConfig, risk: RiskConfig, where: str, problems: ProblemLog
+) -> None:
+    """Every hazard, exposure and scenario a measure or the appraisal names is one of
+    ``risk.toml``'s (a misspelt one would silently avoid nothing)."""
+    known = {
+        "hazard": sorted(h.id for h in risk.hazards),
+        "exposure": sorted(e.id for e in risk.exposures),
+    }
+    scenarios = sorted(s.id for s in risk.scenarios)
+    future = config.appraisal.future_scenario
+    if future is not None and future not in scenarios:
+        problems.error(
+            "measures-config-reference",
+            where,
+            f"future_scenario {future!r}",
+            f"a scenario of risk.toml: {', '.join(scenarios) or '(none)'}",
+            field="appraisal.future_scenario",
+        )
+    for i, measure in enumerate(config.measures):
+        for j, effect in enumerate(measure.effects):
+            for key, ids in known.items():
+                named = getattr(effect, key, None)
+                if named is not None and named not in ids:
+                    problems.error(
+                        "measures-config-reference",
+                        where,
+                        f"{key} {named!r}",
+                        f"a {key} of risk.toml: {', '.join(ids)}",
+                        field=f"measures[{i}].effects[{j}].{key}",
+                        features=[measure.id],
+                    )
 
 
 def read_measures(region: Region, problems: ProblemLog) -> MeasuresConfig | None:
@@ -324,15 +363,33 @@ def _check_references(
                     f"measures[{i}].requires",
                     measure.id,
                 )
-        first = min(measure.construction_years)
-        if first < config.appraisal.first_year or first > config.appraisal.last_year:
+        outside = [
+            year
+            for year in measure.construction_years
+            if not config.appraisal.first_year <= year <= config.appraisal.last_year
+        ]
+        if outside:
             error(
-                f"construction from {first}",
-                f"a year within the appraisal, {config.appraisal.first_year}–"
-                f"{config.appraisal.last_year}",
+                f"construction in {', '.join(map(str, outside))}",
+                f"years within the appraisal, {config.appraisal.first_year}–"
+                f"{config.appraisal.last_year} (its capital would be left out)",
                 f"measures[{i}].construction_years",
                 measure.id,
             )
+
+
+def prerequisites(measure: Measure, config: MeasuresConfig) -> list[Measure]:
+    """The measures ``measure`` requires, and those they require in turn, in the order of
+    measures.toml."""
+    by_id = {m.id: m for m in config.measures}
+    needed: set[str] = set()
+    waiting = list(measure.requires)
+    while waiting:
+        other = waiting.pop()
+        if other not in needed and other != measure.id:
+            needed.add(other)
+            waiting += by_id[other].requires
+    return [m for m in config.measures if m.id in needed]
 
 
 def zone_files(region: Region, config: MeasuresConfig) -> list[Path]:

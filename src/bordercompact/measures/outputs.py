@@ -15,7 +15,12 @@ from bordercompact.equity.config import EQUITY_CONFIG_NAME, load_equity_config
 from bordercompact.equity.outputs import write_equity
 from bordercompact.equity.pipeline import EquityRun, run_equity
 from bordercompact.harmonize.output import write_harmonization
-from bordercompact.measures.appraisal import Outcome, appraise, benefit_distribution
+from bordercompact.measures.appraisal import (
+    Outcome,
+    appraise,
+    benefit_distribution,
+    gains_by_quintile,
+)
 from bordercompact.measures.combinations import MeasureSets, interaction_groups
 from bordercompact.measures.model import (
     MEASURES_CONFIG_NAME,
@@ -55,6 +60,7 @@ class AppraisalRun:
     outcomes: list[Outcome]
     table: pd.DataFrame  # per measure and party
     who_gains: pd.DataFrame  # per measure and present risk line (with an equity run)
+    by_quintile: pd.DataFrame  # per measure, line, party and SVI quintile (with equity)
     pairs: pd.DataFrame  # interacting pairs: benefit together and apart, per party
     uncertainty: Uncertainty | None = None
 
@@ -72,7 +78,9 @@ def uncertainty_of(sets: MeasureSets, risk: RiskRun, client: Any = None) -> Unce
     settings = sets.config.uncertainty
     assert settings is not None
     sampled = UncertainValues(sets, risk, settings, client)
-    values = pd.concat([sampled.values([m.id]) for m in sets.config.measures], ignore_index=True)
+    values = pd.concat(
+        [sampled.measure_values(m.id) for m in sets.config.measures], ignore_index=True
+    )
     return Uncertainty(
         sampled.samples,
         values,
@@ -104,6 +112,9 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     if not run.who_gains.empty:
         paths.append(out / "who_gains.csv")
         run.who_gains.to_csv(paths[-1], index=False)
+    if not run.by_quintile.empty:
+        paths.append(out / "who_gains_by_quintile.csv")
+        run.by_quintile.to_csv(paths[-1], index=False)
     outcomes = pd.DataFrame(
         [
             {
@@ -114,8 +125,9 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
                 "result": o.result,
                 "unit": o.unit,
                 "touched_assets": o.touched_assets,
-                "households_displaced": o.households_displaced,
-                "premium": o.premium,
+                "assets_removed": o.assets_removed,
+                "households_displaced": o.households_by_party.get(party, 0.0),
+                "premium": sum(v for (_, p), v in o.premiums.items() if p == party),
                 "party": party,
                 "avoided": avoided,
             }
@@ -152,8 +164,7 @@ def appraise_into(
     check_run_dir_target(run_dir, overwrite=overwrite)
     started = utc_now()
     region = load_region(region_root)
-    config = load_measures(region)  # the set-ups' mistakes before the long part
-    load_risk_config(region)
+    config = load_measures(region, load_risk_config(region))  # mistakes before the long part
     with_equity = (region.root / EQUITY_CONFIG_NAME).is_file()
     equity_config = load_equity_config(region) if with_equity else None
     harmonization = harmonized(region_root, progress)
@@ -168,12 +179,15 @@ def appraise_into(
         progress(0, len(config.measures), "appraising the measures")
     sets = MeasureSets(config, harmonization.region, harmonization.layers, risk, equity_config)
     outcomes = sets.single_outcomes()
-    table = appraise(config, outcomes, sets.parties, sets.currency)
+    table = appraise(config, sets.outcomes, sets.parties, sets.currency)
     who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
+    by_quintile = gains_by_quintile(outcomes, equity) if equity is not None else pd.DataFrame()
     if progress and config.uncertainty is not None:
         progress(0, config.uncertainty.samples, "sampling the uncertain inputs")
     uncertainty = uncertainty_of(sets, risk, client) if config.uncertainty is not None else None
-    run = AppraisalRun(config, risk, equity, outcomes, table, who_gains, sets.pairs(), uncertainty)
+    run = AppraisalRun(
+        config, risk, equity, outcomes, table, who_gains, by_quintile, sets.pairs(), uncertainty
+    )
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
         written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
         if equity is not None:

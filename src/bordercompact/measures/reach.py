@@ -11,9 +11,9 @@ import pandas as pd
 import pyogrio
 
 from bordercompact.equity.access import RoadGraph, nearest_facility_minutes
-from bordercompact.equity.config import EquityConfig, FacilityKind
+from bordercompact.equity.config import AccessSpec, EquityConfig, FacilityKind
 from bordercompact.equity.pipeline import TravelNetwork, facilities_of, travel_network
-from bordercompact.measures.model import Measure, PeopleEffect
+from bordercompact.measures.model import Measure
 from bordercompact.measures.value import AppraisalError
 from bordercompact.measures.zones import WGS84
 from bordercompact.region.load import Region
@@ -32,28 +32,28 @@ class FacilityReach:
 
     def newly_within(
         self,
-        effect: PeopleEffect,
+        kind_id: str,
+        new_facilities: str | None,
         measure: Measure,
         lon: np.ndarray,
         lat: np.ndarray,
         party: np.ndarray,
     ) -> np.ndarray:
         """Per asset (longitude, latitude, party): whether the measure puts it within the
-        threshold time of ``effect.within_minutes_of``'s facilities — its host's existing
+        threshold time of the ``kind_id`` facilities of equity.toml — its host's existing
         ones (a measure that improves them: longer hours, transport), or, with
-        ``new_facilities``, the new ones for the people no existing one reaches. New
-        facilities belong to the measure's host (the kind's usage rules apply)."""
-        assert effect.within_minutes_of is not None
-        kind = self._kind(effect.within_minutes_of, measure)
-        travel = self._network()
-        spec = travel.spec
+        ``new_facilities`` (a file of points), the new ones for the people no existing one
+        reaches. New facilities belong to the measure's host (the kind's usage rules
+        apply)."""
+        kind, spec = self._kind(kind_id, measure)
+        travel = self._network(spec)
         threshold = kind.threshold_minutes or spec.threshold_minutes
         points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).to_crs(
             self.layers["network"].crs
         )
         origin, _ = travel.network.nearest_nodes(points, party)
         existing = facilities_of(kind, self.layers.get("facilities", _NO_FACILITIES))
-        if effect.new_facilities is None:
+        if new_facilities is None:
             improved = existing[existing["party"].astype(str) == measure.host]
             if improved.empty:
                 raise AppraisalError(
@@ -61,27 +61,25 @@ class FacilityReach:
                     f"facilities of its host {measure.host!r}, which has none; expected "
                     "new_facilities, or a host with facilities of that kind"
                 )
-            return self._minutes(kind, origin, party, improved) <= threshold
-        reached_before = self._minutes(kind, origin, party, existing) <= threshold
-        new = self._new_facilities(effect.new_facilities, measure)
-        reached_after = self._minutes(kind, origin, party, new) <= threshold
+            return self._minutes(travel, kind, origin, party, improved) <= threshold
+        reached_before = self._minutes(travel, kind, origin, party, existing) <= threshold
+        new = self._new_facilities(new_facilities, measure)
+        reached_after = self._minutes(travel, kind, origin, party, new) <= threshold
         return reached_after & ~reached_before
 
-    def _kind(self, kind_id: str, measure: Measure) -> FacilityKind:
-        kinds = (
-            {}
-            if self.equity is None or self.equity.access is None
-            else {k.id: k for k in self.equity.access.facilities}
-        )
-        if kind_id not in kinds:
+    def _kind(self, kind_id: str, measure: Measure) -> tuple[FacilityKind, AccessSpec]:
+        """The facility kind of equity.toml's access analysis, and the analysis."""
+        access = None if self.equity is None else self.equity.access
+        kinds = {} if access is None else {k.id: k for k in access.facilities}
+        if access is None or kind_id not in kinds:
             raise AppraisalError(
                 f"measures.toml: measure {measure.id!r}: within_minutes_of {kind_id!r}; "
                 "expected a facility kind of equity.toml's [access]: "
                 + (", ".join(sorted(kinds)) or "(the region has no access analysis)")
             )
-        return kinds[kind_id]
+        return kinds[kind_id], access
 
-    def _network(self) -> TravelNetwork:
+    def _network(self, spec: AccessSpec) -> TravelNetwork:
         if self._travel is None:
             links = self.layers.get("network")
             if links is None or links.empty:
@@ -89,12 +87,12 @@ class FacilityReach:
                     "measures.toml: a measure counts people within reach of facilities, but "
                     "the region has no network layer; expected its roads"
                 )
-            assert self.equity is not None and self.equity.access is not None
-            self._travel = travel_network(self.region, links, self.equity.access)
+            self._travel = travel_network(self.region, links, spec)
         return self._travel
 
     def _minutes(
         self,
+        travel: TravelNetwork,
         kind: FacilityKind,
         origin: np.ndarray,
         party: np.ndarray,
@@ -103,7 +101,6 @@ class FacilityReach:
         """Minutes from each origin node to the nearest of ``facilities`` it may use."""
         if facilities.empty:
             return np.full(len(origin), np.inf)
-        travel = self._network()
         if kind.mode not in self._graphs:
             self._graphs[kind.mode] = travel.graph(kind.mode)
         nodes, facility_party = travel.facility_nodes(facilities)

@@ -14,7 +14,8 @@ Each sample draws, from the uniform ranges of ``[uncertainty]`` in ``measures.to
   layers are recomputed on the scaled impact (their attachment and cover stay).
 - ``effectiveness`` e, one draw per measure: the impact its physical effects (hazard,
   vulnerability, exposure, people) avoid × e; insurance pays as contracted. A set of
-  measures takes the average of its members' draws weighted by what each avoids alone.
+  measures takes, for each party, the average of its members' draws weighted by what
+  each avoids alone for that party.
 - ``discount_rate`` r: a constant rate in place of the appraisal's.
 - ``future_weight`` f: how much of the change from the present to the future scenario
   happens, future' = present + f · (future − present) (0: the climate stays as now).
@@ -42,7 +43,11 @@ from bordercompact.measures.appraisal import (
     set_value,
 )
 from bordercompact.measures.combinations import MeasureSets
-from bordercompact.measures.model import AppraisalSettings, UncertaintySettings
+from bordercompact.measures.model import (
+    AppraisalSettings,
+    UncertaintySettings,
+    prerequisites,
+)
 from bordercompact.measures.value import AppraisalError
 from bordercompact.risk.engine import compute_impact
 from bordercompact.risk.pipeline import PRESENT, RiskRun
@@ -158,6 +163,21 @@ class UncertainValues:
                 )
         return pd.DataFrame(rows)
 
+    def measure_values(self, measure_id: str) -> pd.DataFrame:
+        """Per sample and party: what one measure is worth on top of the measures it
+        requires (as :func:`bordercompact.measures.appraisal.appraise` values it)."""
+        config = self.sets.config
+        measure = next(m for m in config.measures if m.id == measure_id)
+        given = [m.id for m in prerequisites(measure, config)]
+        values = self.values([*given, measure_id])
+        if given:
+            before = self.values(given).set_index(["sample", "party"])
+            values = values.set_index(["sample", "party"])
+            values[["benefit", "cost"]] -= before[["benefit", "cost"]]
+            values["npv"] = values["benefit"] - values["cost"]
+            values = values.reset_index()
+        return values.assign(measure=measure_id)
+
     def _outcomes_with(self, drawn: dict[str, float]) -> Callable[[frozenset[str]], list[Outcome]]:
         return lambda working: self._sampled(working, drawn)
 
@@ -183,25 +203,29 @@ class UncertainValues:
 
     def _effectiveness(
         self, working: frozenset[str], outcome: Outcome, drawn: dict[str, float]
-    ) -> float:
-        """The set's effectiveness on a line: its members' draws weighted by the impact
-        each avoids alone there (the plain mean where none avoids any)."""
-        draws = {m: drawn.get(f"{EFFECTIVENESS}:{m}", 1.0) for m in working}
+    ) -> np.ndarray:
+        """The set's effectiveness on a line, per party (in the outcome's order): its
+        members' draws weighted by the impact each avoids alone there for the party (the
+        plain mean where none avoids any), so that a member that does nothing for a
+        party does not change what the others do for it."""
+        draws = {m: drawn.get(f"{EFFECTIVENESS}:{m}", 1.0) for m in sorted(working)}
+        n_parties = len(outcome.avoided_by_party)
         if len(draws) == 1:
-            return next(iter(draws.values()))
-        alone = {}
-        for member in draws:
-            same = [
-                o
-                for o in self.sets.outcomes([member], outcome.scenario)
-                if (o.hazard, o.exposure, o.result)
-                == (outcome.hazard, outcome.exposure, outcome.result)
-            ]
-            alone[member] = sum(_effects_avoided(o).sum() for o in same)
-        weight = sum(alone.values())
-        if weight <= 0:
-            return float(np.mean(list(draws.values())))
-        return sum(draws[m] * alone[m] for m in draws) / weight
+            return np.full(n_parties, next(iter(draws.values())))
+        alone = np.zeros((len(draws), n_parties))
+        for row, member in enumerate(draws):
+            for o in self.sets.outcomes([member], outcome.scenario):
+                if (o.hazard, o.exposure, o.result) == (
+                    outcome.hazard,
+                    outcome.exposure,
+                    outcome.result,
+                ):
+                    alone[row] += _effects_avoided(o)
+        values = np.array(list(draws.values()))
+        weight = alone.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weighted = values @ alone / weight
+        return np.where(weight > 0, weighted, values.mean())
 
 
 def _settings(appraisal: AppraisalSettings, drawn: dict[str, float]) -> AppraisalSettings:
@@ -230,20 +254,21 @@ def _effects_avoided(outcome: Outcome) -> np.ndarray:
 
 
 def _sampled_outcome(
-    lo: Outcome, hi: Outcome, t: float, value_scale: float, effectiveness: float
+    lo: Outcome, hi: Outcome, t: float, value_scale: float, effectiveness: np.ndarray
 ) -> Outcome:
     """One line's outcome at a damage scale between two computed ones (``t`` of the way),
-    with values × ``value_scale`` and the effects' avoided impact × ``effectiveness``."""
+    with values × ``value_scale`` and the effects' avoided impact × ``effectiveness`` (per
+    party)."""
     parties = list(lo.avoided_by_party)
     effects = ((1 - t) * _effects_avoided(lo) + t * _effects_avoided(hi)) * value_scale
     effects *= effectiveness
     avoided = dict(zip(parties, effects.tolist(), strict=True))
-    premiums: dict[str, float] = {}
+    premiums: dict[tuple[str, str], float] = {}
     if lo.insured is not None and hi.insured is not None:
         before = ((1 - t) * lo.insured.before + t * hi.insured.before) * value_scale
         change = ((1 - t) * lo.insured.change + t * hi.insured.change) * value_scale
-        paid, premiums = layer_payouts(before - change * effectiveness, lo.insured)
         line_parties = list(lo.paid_by_party)
+        paid, premiums = layer_payouts(before - change * effectiveness, lo.insured, line_parties)
         for party, amount in zip(line_parties, paid.tolist(), strict=True):
             avoided[party] = avoided.get(party, 0.0) + amount
     return replace(lo, avoided_by_party=avoided, premiums=premiums)

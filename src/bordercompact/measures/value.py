@@ -34,6 +34,20 @@ def discount_factors(rates: np.ndarray) -> np.ndarray:
     return np.concatenate([[1.0], np.cumprod(1.0 / (1.0 + yearly[:-1]))])
 
 
+def year_rate_factors(rates: np.ndarray) -> np.ndarray:
+    """The factor of each year when each year's rate discounts it from the year before,
+    D_0 = 1 and D_t = D_{t−1} / (1 + r_t), as the Green Book's tables apply a declining
+    schedule (3.5 % for years 1–30, 3.0 % from year 31: D_31 = D_30 / 1.03). A constant
+    rate gives (1 + r)^−t, as :func:`discount_factors`; the first year's rate is not used.
+
+    Reference: HM Treasury (2022), *The Green Book*, annex A6, table 8.
+    """
+    yearly = np.asarray(rates, dtype=np.float64)
+    if yearly.ndim != 1 or yearly.size == 0:
+        raise AppraisalError(f"discount rates of shape {yearly.shape}; expected one per year")
+    return discount_factors(np.append(yearly[1:], yearly[-1]))
+
+
 def present_value(amounts: np.ndarray, rates: np.ndarray) -> float:
     """Σ_t amount_t · D_t (:func:`discount_factors`), the amounts in the money of year 0."""
     values = np.asarray(amounts, dtype=np.float64)
