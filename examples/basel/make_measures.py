@@ -157,6 +157,7 @@ def measures_toml(z: dict[str, str]) -> str:
 [[measures]]
 id = "wiese-retention"
 name = {{ de = "Hochwasserrückhalt an der Wiese (Lörrach/Steinen)", fr = "Rétention des crues de la Wiese (Lörrach/Steinen)", en = "Wiese flood retention (Lörrach/Steinen)" }}
+kind = "retention"
 proposed_by = "ch"
 host = "de"
 capital_cost = 30e6
@@ -183,6 +184,7 @@ up_to_return_period = 100
 [[measures]]
 id = "basel-rhine-embankment"
 name = {{ de = "Erhöhung der Rheinufer (Schweizer Ufer)", fr = "Rehaussement des berges du Rhin (rive suisse)", en = "Rhine embankment raise (Swiss bank)" }}
+kind = "levee"
 proposed_by = "ch"
 host = "ch"
 capital_cost = 120e6
@@ -202,6 +204,7 @@ up_to_return_period = 300
 [[measures]]
 id = "fr-bank-flood-wall"
 name = {{ de = "Hochwasserschutzmauer am französischen Ufer (Huningue/Village-Neuf)", fr = "Mur anti-crue de la rive française (Huningue/Village-Neuf)", en = "French bank flood wall (Huningue/Village-Neuf)" }}
+kind = "flood_wall"
 proposed_by = "fr"
 host = "fr"
 capital_cost = 25e6
@@ -221,6 +224,7 @@ up_to_return_period = 300
 [[measures]]
 id = "basel-cooling-centres"
 name = {{ de = "Kühlräume in der Basler Innenstadt", fr = "Espaces rafraîchis au centre de Bâle", en = "Cooling centres in central Basel" }}
+kind = "cooling"
 proposed_by = "ch"
 host = "ch"
 capital_cost = 5e5
@@ -240,6 +244,7 @@ zone = {{ path = "{z["old_town"]}" }}
 [[measures]]
 id = "trinational-heat-warning"
 name = {{ de = "Trinationaler Hitzewarn- und Aktionsplan", fr = "Plan trinational d'alerte et d'action canicule", en = "Trinational heat-health warning system" }}
+kind = "warning"
 proposed_by = "ch"
 host = "ch"
 capital_cost = 1e6
@@ -258,6 +263,7 @@ reduction = 0.15                 # ASSUMPTION: 15 % fewer heat deaths everywhere
 [[measures]]
 id = "trinational-flood-pool"
 name = {{ de = "Trinationaler Hochwasser-Versicherungspool", fr = "Pool d'assurance crue trinational", en = "Trinational flood insurance pool" }}
+kind = "insurance"
 proposed_by = "de"
 host = "ch"
 capital_cost = 2e6

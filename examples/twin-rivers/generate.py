@@ -1918,7 +1918,32 @@ def candidate_measures(
             "effects": [heat("ribera-old-town", -0.5)],
         },
     ]
-    return measures
+    return [with_kind(m) for m in measures]
+
+
+# What kind of measure each is, for the parties' red lines in negotiation.toml
+KINDS = {
+    "riverton-levee-1m": "levee",
+    "riverton-levee-1-5m": "levee",
+    "ribera-floodwall": "flood_wall",
+    "upstream-retention-basin": "retention",
+    "channel-restoration": "channel",
+    "ribera-buyout": "buy_out",
+    "riverton-floodproofing": "floodproofing",
+    "ribera-floodproofing": "floodproofing",
+    "heat-health-warning": "warning",
+    "riverton-cooling-centres": "cooling",
+    "ribera-new-cooling-centres": "cooling",
+    "riverton-cool-roofs-trees": "greening",
+    "ribera-street-trees": "greening",
+}
+
+
+def with_kind(measure: dict) -> dict:
+    """The measure with its kind after its names."""
+    at = list(measure).index("name") + 1
+    items = list(measure.items())
+    return dict([*items[:at], ("kind", KINDS[measure["id"]]), *items[at:]])
 
 
 APPRAISAL = {

@@ -378,7 +378,7 @@ def appraise(
                 on_top_of="+".join(m.id for m in given),
             )
         rows += alone
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).drop(columns="cost_per_year")
 
 
 def _added(row: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
@@ -388,6 +388,7 @@ def _added(row: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     for key in (
         "benefit",
         "cost",
+        "cost_per_year",
         "avoided_per_year_present",
         "avoided_per_year_future",
         "co_benefit_value",
@@ -409,7 +410,8 @@ def set_value(
     present value of the avoided impact in money (``benefit``; each year, of the measures
     working that year, computed together by ``outcomes_of``), of the costs (``cost``: each
     measure's to its host, before a deal shares them; insurance premiums included),
-    ``npv`` and ``bcr``, the avoided impact in money per year of the whole set now and in
+    ``npv`` and ``bcr``, the nominal cost of each year (``cost_per_year``, an array), the
+    avoided impact in money per year of the whole set now and in
     the future scenario, and (``total`` row) the present value of the co-benefits the
     manifest prices (``co_benefit_value``, not in the NPV). Lines of people count in money
     at the appraisal's ``unit_values`` (a value of statistical life for deaths) where
@@ -447,13 +449,12 @@ def set_value(
         now, later = np.array([values.get((s, key), (0.0, 0.0)) for s in each_year]).T
         return yearly_risk(now, later, weights)
 
-    cost_to: dict[str, float] = {}
+    cost_to: dict[str, np.ndarray] = {p: np.zeros(len(weights)) for p in parties}
     for measure in measures:
-        built = float(yearly_costs(measure, settings) @ factors)
-        cost_to[measure.host] = cost_to.get(measure.host, 0.0) + built
+        cost_to[measure.host] = cost_to.get(measure.host, 0.0) + yearly_costs(measure, settings)
         for party in parties:
-            insurance = float(yearly(premiums, (measure.id, party)) @ factors)
-            cost_to[party] = cost_to.get(party, 0.0) + insurance
+            cost_to[party] = cost_to[party] + yearly(premiums, (measure.id, party))
+    cost_to[TOTAL] = sum(cost_to.values(), np.zeros(len(weights)))
     co_benefits = sum(
         float(active @ factors)
         * sum(
@@ -465,7 +466,7 @@ def set_value(
     rows = []
     for party in [TOTAL, *parties]:
         benefit = float(yearly(avoided, party) @ factors)
-        their_cost = sum(cost_to.values()) if party == TOTAL else cost_to.get(party, 0.0)
+        their_cost = float(cost_to.get(party, np.zeros(len(weights))) @ factors)
         now, later = avoided.get((every, party), (0.0, 0.0))
         rows.append(
             {
@@ -479,6 +480,8 @@ def set_value(
                 "avoided_per_year_present": now,
                 "avoided_per_year_future": later,
                 "co_benefit_value": co_benefits if party == TOTAL else 0.0,
+                # nominal, per year of the appraisal (for budgets; not in appraisal.csv)
+                "cost_per_year": cost_to.get(party, np.zeros(len(weights))),
             }
         )
     return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from itertools import combinations
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -67,6 +68,10 @@ class MeasureSets:
         self._effects: dict[tuple[str, int], list[Resolved]] = {}
         self._by_centroid: dict[int, sp.csc_matrix] = {}  # per line, built when first needed
         self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
+
+    @property
+    def region_root(self) -> Path:
+        return self._region.root
 
     @property
     def lines(self) -> list[RiskLine]:

@@ -127,6 +127,7 @@ Effect = Annotated[
 class Measure(_Strict):
     id: Identifier
     name: dict[str, str] = Field(min_length=1)
+    kind: str | None = None  # levee, flood_wall, retention, buy_out, warning, cooling …
     proposed_by: str
     host: str
     capital_cost: NonNegative  # region currency, price year of the region

@@ -15,6 +15,7 @@ from bordercompact.equity.config import EQUITY_CONFIG_NAME, load_equity_config
 from bordercompact.equity.outputs import write_equity
 from bordercompact.equity.pipeline import EquityRun, run_equity
 from bordercompact.harmonize.output import write_harmonization
+from bordercompact.harmonize.pipeline import Harmonization
 from bordercompact.measures.appraisal import (
     Outcome,
     appraise,
@@ -67,6 +68,7 @@ class AppraisalRun:
 
 @dataclass
 class Uncertainty:
+    sampler: UncertainValues  # for any set of measures
     samples: pd.DataFrame  # the inputs drawn, per sample
     values: pd.DataFrame  # per measure, sample and party: benefit, cost, npv
     distribution: pd.DataFrame  # per measure and party: NPV mean, percentiles, P(loss)
@@ -82,6 +84,7 @@ def uncertainty_of(sets: MeasureSets, risk: RiskRun, client: Any = None) -> Unce
         [sampled.measure_values(m.id) for m in sets.config.measures], ignore_index=True
     )
     return Uncertainty(
+        sampled,
         sampled.samples,
         values,
         npv_distribution(values),
@@ -150,21 +153,24 @@ def write_appraisal(run: AppraisalRun, run_dir: Path) -> list[Path]:
     return paths
 
 
-def appraise_into(
-    region_root: Path,
-    run_dir: Path,
-    *,
-    client: Any = None,
-    overwrite: bool = False,
-    progress: Progress | None = None,
-) -> tuple[AppraisalRun, Path]:
+@dataclass
+class AppraisalStage:
+    """The appraisal of a region with what it was computed from, for the stages after it."""
+
+    run: AppraisalRun
+    harmonization: Harmonization
+    sets: MeasureSets
+    inputs: list[Path]  # the region's files it read, for provenance
+    parameters: dict[str, Any]
+
+
+def appraisal_stage(
+    region_root: Path, *, client: Any = None, progress: Progress | None = None
+) -> AppraisalStage:
     """Harmonize the region, compute its risk, its equity (with an ``equity.toml``) and the
-    appraisal of its measures, and write all of it into ``run_dir`` (complete, with its
-    provenance, or not at all)."""
-    check_run_dir_target(run_dir, overwrite=overwrite)
-    started = utc_now()
+    appraisal of its measures; the set-ups' mistakes are reported before the long part."""
     region = load_region(region_root)
-    config = load_measures(region, load_risk_config(region))  # mistakes before the long part
+    config = load_measures(region, load_risk_config(region))
     with_equity = (region.root / EQUITY_CONFIG_NAME).is_file()
     equity_config = load_equity_config(region) if with_equity else None
     harmonization = harmonized(region_root, progress)
@@ -188,29 +194,53 @@ def appraise_into(
     run = AppraisalRun(
         config, risk, equity, outcomes, table, who_gains, by_quintile, sets.pairs(), uncertainty
     )
+    inputs = [
+        *risk_inputs(risk),
+        region.root / MEASURES_CONFIG_NAME,
+        *zone_files(region, config),
+        *([region.root / EQUITY_CONFIG_NAME] if with_equity else []),
+    ]
+    parameters = {"measures": config.model_dump(mode="json"), **risk_parameters(risk, client)}
+    return AppraisalStage(run, harmonization, sets, inputs, parameters)
+
+
+def write_appraisal_stage(stage: AppraisalStage, staging: Path) -> list[Path]:
+    """The harmonized layers, the risk, the equity (if any) and the appraisal."""
+    written = write_harmonization(stage.harmonization, staging) + write_risk(
+        stage.run.risk, staging
+    )
+    if stage.run.equity is not None:
+        written += write_equity(stage.run.equity, staging)
+    return written + write_appraisal(stage.run, staging)
+
+
+def appraise_into(
+    region_root: Path,
+    run_dir: Path,
+    *,
+    client: Any = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> tuple[AppraisalRun, Path]:
+    """The appraisal stage (:func:`appraisal_stage`) written into ``run_dir`` (complete,
+    with its provenance, or not at all)."""
+    check_run_dir_target(run_dir, overwrite=overwrite)
+    started = utc_now()
+    stage = appraisal_stage(region_root, client=client, progress=progress)
     with atomic_run_dir(run_dir, overwrite=overwrite) as staging:
-        written = write_harmonization(harmonization, staging) + write_risk(risk, staging)
-        if equity is not None:
-            written += write_equity(equity, staging)
-        written += write_appraisal(run, staging)
+        written = write_appraisal_stage(stage, staging)
         record = provenance(
             command="appraise",
             parameters={
                 "region": str(Path(region_root).absolute()),
                 "out": str(Path(run_dir).absolute()),
-                "measures": config.model_dump(mode="json"),
-                **risk_parameters(risk, client),
+                **stage.parameters,
             },
-            inputs=[
-                *risk_inputs(risk),
-                region.root / MEASURES_CONFIG_NAME,
-                *zone_files(region, config),
-                *([region.root / EQUITY_CONFIG_NAME] if with_equity else []),
-            ],
-            input_root=region.root,
+            inputs=stage.inputs,
+            input_root=stage.sets.region_root,
             outputs=written,
             output_root=staging,
             started=started,
         )
         write_provenance(staging, record)
-    return run, Path(run_dir).absolute()
+    return stage.run, Path(run_dir).absolute()

@@ -274,6 +274,13 @@ def _sampled_outcome(
     return replace(lo, avoided_by_party=avoided, premiums=premiums)
 
 
+def climate_outcomes(sets: MeasureSets, weight: float) -> Callable[[frozenset[str]], list[Outcome]]:
+    """The outcomes of sets of measures with the future scenario moved to present +
+    ``weight`` · (future − present): 0 the climate of today, 1 the scenario, 1.5 half as
+    much change again."""
+    return lambda working: _moved_to_future(sets.outcomes(working), weight)
+
+
 def _moved_to_future(outcomes: list[Outcome], weight: float) -> list[Outcome]:
     """The future scenario's outcomes moved to present + ``weight`` · (future − present),
     line by line."""
