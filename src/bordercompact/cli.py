@@ -214,15 +214,18 @@ def demo(
     quiet: QuietFlag = False,
 ) -> None:
     """Harmonize the bundled Twin Rivers region, compute its risk (present and future), its
-    equity (vulnerability, access, who bears the risk) and the appraisal of its candidate
-    measures; print the figures and where the results are."""
+    equity (vulnerability, access, who bears the risk), the appraisal of its candidate
+    measures and the deal between the two cities; print the figures and where the
+    results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    if (region / "measures.toml").is_file():
+    if (region / "negotiation.toml").is_file():
+        run_dir = _negotiate(region, out, None, None, None, True, as_json, quiet)
+    elif (region / "measures.toml").is_file():
         run_dir = _appraise(region, out, None, None, True, as_json, quiet)
     else:
         run_dir = _equity(region, out, None, None, True, as_json, quiet)
@@ -803,6 +806,147 @@ def _appraise(
     return run_dir
 
 
+Rule = Annotated[
+    str | None,
+    typer.Option(
+        help="How the deal's costs are shared: shapley, nucleolus, scrb, proportional, "
+        "equal_surplus or nash (default: negotiation.toml's)."
+    ),
+]
+
+
+@app.command()
+def negotiate(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    rule: Rule = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Risk and coalitions on a local Dask cluster of N workers.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Risk and coalitions here.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Appraise a region's measures and negotiate the deal of negotiation.toml: the
+    portfolio, each party's cost share under the rule, every check, the alternatives, and
+    the demands that block a deal when there is none."""
+    _negotiate(region_dir, out, rule, workers, scheduler, overwrite, as_json, quiet)
+
+
+def _negotiate(
+    region_dir: Path,
+    out: Path,
+    rule: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+    as_json: bool,
+    quiet: bool,
+) -> Path:
+    from bordercompact.equity.access import AccessError
+    from bordercompact.equity.svi import SviError
+    from bordercompact.measures.value import AppraisalError
+    from bordercompact.negotiate.game import GameError
+    from bordercompact.negotiate.outputs import deal_document, negotiate_into
+    from bordercompact.negotiate.positions import RULES
+    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
+
+    if rule is not None and rule not in RULES:
+        errors.print(f"--rule: found {rule!r}; expected one of {', '.join(RULES)}", markup=False)
+        raise typer.Exit(1)
+    expected = (*RISK_INPUT_ERRORS, AccessError, SviError, AppraisalError, GameError)
+    with (
+        _failing_cleanly(region_dir, out, "no negotiation run", as_json, quiet, expected),
+        _progress(not (quiet or as_json), "negotiation") as progress,
+        _dask_client(workers, scheduler) as client,
+    ):
+        run, run_dir = negotiate_into(
+            region_dir,
+            out,
+            rule=rule,
+            workers=workers,
+            client=client,
+            overwrite=overwrite,
+            progress=progress,
+        )
+    if as_json:
+        document = {"ok": True, "run_dir": str(run_dir), **deal_document(run)}
+        console.print_json(json.dumps(document, default=str, allow_nan=False))
+        return run_dir
+    if quiet:
+        return run_dir
+    _show_deal(run)
+    console.print(f"negotiation in [bold]{run_dir / 'negotiation'}[/] (deal.md, deal.json)")
+    return run_dir
+
+
+def _show_deal(run: Any) -> None:
+    """The deal: its measures, per party benefit, cost share, net gain against going alone
+    and transfer; every rule's split; the checks; or the demands that block it."""
+    from bordercompact.negotiate.deal import transfers
+    from bordercompact.negotiate.outputs import RULE_WORDS
+
+    deal = run.deal
+    if deal.portfolio is None or deal.sharing is None:
+        console.print("[red]no deal[/]: these demands cannot all be met together")
+        for conflict in deal.conflict:
+            console.print(f"  {conflict.party or '—'}: {conflict.text} ({conflict.tag})")
+        return
+    portfolio, shared = deal.portfolio, deal.sharing
+    moved = transfers(portfolio, shared.cost_share)
+    console.print(
+        f"deal: {', '.join(sorted(portfolio.measures))}\n"
+        f"joint net benefit {_figure(portfolio.net_benefit)}, cost {_figure(portfolio.cost)}; "
+        f"{shared.rule}: {RULE_WORDS[shared.rule]}"
+    )
+    shown = Table(
+        "party",
+        "benefit",
+        "cost share",
+        "net gain",
+        "alone",
+        "transfer",
+        "gains in samples",
+        title="the deal per party (present values)",
+    )
+    for party in run.config.players:
+        robust = deal.robustness.get(party)
+        shown.add_row(
+            party,
+            _figure(portfolio.benefit(party)),
+            _figure(shared.cost_share[party]),
+            _figure(shared.payoff[party]),
+            _figure(run.values[frozenset([party])]),
+            _figure(moved[party]),
+            "" if robust is None else f"{robust:.0%}",
+        )
+    console.print(shown)
+    rules = Table("rule", *run.config.players, title="net gain per party under each rule")
+    for method, allocation in shared.allocations.items():
+        cells = (
+            [_figure(allocation.shares[p]) for p in run.config.players]
+            if allocation.shares is not None
+            else ["—"] * len(run.config.players)
+        )
+        rules.add_row(method, *cells)
+    console.print(rules)
+    failed = [c for c in deal.checks if not c.passed]
+    console.print(
+        f"checks: {len(deal.checks) - len(failed)} of {len(deal.checks)} met"
+        + ("" if not failed else "; not met: " + "; ".join(c.detail for c in failed))
+    )
+    if deal.prices:
+        console.print(
+            "binding demands: "
+            + ", ".join(f"{tag} costs {_figure(price)}" for tag, price in deal.prices.items())
+        )
+    console.print(
+        f"{len(deal.alternatives)} alternatives (negotiation/alternatives.csv); least regret "
+        f"across climates: {run.regret_choice}"
+    )
+
+
 def _discounting(settings: Any) -> str:
     """The appraisal's discount rate, or its schedule: "3.5% (years 0–30), 3.0% (years 31–)"."""
     from bordercompact.measures.model import yearly_discount_rates
@@ -902,3 +1046,90 @@ def _measure_notes(run: Any, measure: Any, currency: str) -> str:
                 + (f", {households:,.0f} households displaced" if households else "")
             )
     return "; ".join(notes)
+
+
+@app.command()
+def allocate(
+    game: Annotated[
+        Path, typer.Argument(help="GAME.json: players, kind (cost or value), coalitions.")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="RESULT.json to write.")] = None,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Share any cooperative game's cost or value six ways (Shapley, nucleolus, SCRB,
+    proportional, equal surplus, Nash) and check each against the core; a partial game
+    gets what its coalitions allow (docs/game-format.md)."""
+    from rich.text import Text
+
+    from bordercompact.negotiate.allocation import (
+        METHODS,
+        allocate_all,
+        core_check,
+        result_document,
+    )
+    from bordercompact.negotiate.game import GameError, read_game
+
+    try:
+        played = read_game(game)
+        allocations = allocate_all(played)
+        document = result_document(played, allocations, core_check(played, allocations))
+        text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+        if out is not None:
+            staging = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+            try:
+                staging.write_text(text, encoding="utf-8")
+                os.replace(staging, out)
+            except OSError as exc:
+                raise GameError(f"{out}: cannot write the result ({exc.strerror or exc})") from exc
+            finally:
+                staging.unlink(missing_ok=True)
+    except GameError as exc:
+        if as_json:
+            console.print_json(json.dumps({"ok": False, "error": str(exc)}))
+        else:
+            errors.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        written = None if out is None else str(out.absolute())
+        console.print_json(json.dumps({"ok": True, "out": written, **document}, allow_nan=False))
+        return
+    if quiet:
+        return
+    shown = Table(
+        "player",
+        *METHODS,
+        title=f"{'cost shares' if played.kind == 'cost' else 'payoffs'} by method ({game.name})",
+    )
+    for player in [*played.players, None]:
+        cells = []
+        for method in METHODS:
+            shares = document.get(method)
+            if shares is None:
+                cells.append("—")
+            else:
+                amount = sum(shares.values()) if player is None else shares[player]
+                cells.append(f"{amount:,.2f}")
+        shown.add_row(Text(player or "total"), *cells, end_section=player == played.players[-1])
+    console.print(shown)
+    for method, keys in document["missing"].items():
+        more = f" and {len(keys) - 8:,} more" if len(keys) > 8 else ""
+        console.print(f"{method}: needs {', '.join(keys[:8])}{more}", style="yellow", markup=False)
+    for method, note in document["notes"].items():
+        console.print(f"{method}: {note}", style="yellow", markup=False)
+    core = document["core"]
+    members = ", ".join(core["members"]) or "none"
+    if core["nonempty"] is None:
+        console.print(
+            f"core: not known (partial game); no given coalition blocks: {members}",
+            markup=False,
+        )
+    else:
+        state = "non-empty" if core["nonempty"] else "empty"
+        console.print(
+            f"core: {state} (least-core ε = {core['least_core_epsilon']:,.2f}); "
+            f"in the core: {members}",
+            markup=False,
+        )
+    if out is not None:
+        console.print(f"result written to [bold]{out}[/]")

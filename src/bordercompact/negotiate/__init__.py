@@ -1,0 +1,1 @@
+"""Negotiation: cooperative games between the parties and how to share their costs or gains."""

@@ -1,0 +1,254 @@
+"""The deal: the portfolio every party can accept, what each pays for it under the chosen
+rule, whether it holds, its alternatives, and — when there is none — the demands that
+block it.
+
+The cost-sharing game is the coalitions' value game v(S) (:mod:`coalitions`), with the
+grand coalition worth what the deal's portfolio brings the players (its demands may cost
+some of what they could reach together). A rule gives each party a payoff φ_i (its net gain); its
+cost share is what makes it so: benefit_i − φ_i (negative: it is paid). Each party then
+pays the same part of every measure's costs, and the difference between what it pays and
+what it hosts is a transfer between parties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bordercompact.negotiate.acceptability import (
+    Check,
+    core_membership,
+    fractions_of_costs,
+    individual_rationality,
+    robustness,
+    rows_met,
+)
+from bordercompact.negotiate.allocation import (
+    Allocation,
+    equal_surplus,
+    nash,
+    nucleolus,
+    proportional,
+    scrb,
+    shapley,
+    shapley_sampled,
+)
+from bordercompact.negotiate.alternatives import Alternative, alternatives
+from bordercompact.negotiate.diagnosis import (
+    Conflict,
+    agreement_zones,
+    conflicting_demands,
+    demand_prices,
+    demand_texts,
+    explain,
+)
+from bordercompact.negotiate.game import Game
+from bordercompact.negotiate.options import OptionTable
+from bordercompact.negotiate.portfolio import Portfolio, Program
+from bordercompact.negotiate.positions import NegotiationConfig
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """A portfolio's costs shared by a rule."""
+
+    rule: str
+    payoff: dict[str, float]  # net gain per party
+    cost_share: dict[str, float]  # present value each party pays (negative: is paid)
+    allocations: dict[str, Allocation]  # every rule, for comparison
+
+
+@dataclass
+class Deal:
+    portfolio: Portfolio | None
+    game: Game
+    sharing: Sharing | None
+    checks: list[Check] = field(default_factory=list)
+    robustness: dict[str, float] = field(default_factory=dict)  # share of samples it gains
+    alternatives: list[tuple[Alternative, Sharing]] = field(default_factory=list)
+    conflict: list[Conflict] = field(default_factory=list)  # when there is no deal
+    prices: dict[str, float] = field(default_factory=dict)  # of binding demands
+    zones: dict[str, tuple[float, float]] = field(default_factory=dict)  # of agreement
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.portfolio is not None
+
+    @property
+    def accepted(self) -> bool:
+        return self.found and all(c.passed for c in self.checks)
+
+
+#: Random orders of the players for a sampled Shapley value (beyond EXACT_PARTIES).
+SHAPLEY_ORDERS = 500
+
+
+def sharing(
+    portfolio: Portfolio,
+    values: Mapping[frozenset[str], float],
+    parties: list[str],
+    rule: str,
+    weights: Mapping[str, float],
+    coalition_value: Callable[[frozenset[str]], float] | None = None,
+) -> Sharing:
+    """The portfolio's costs shared by ``rule`` in the game of ``values`` with the grand
+    coalition worth the portfolio's joint net benefit: every rule of
+    :mod:`bordercompact.negotiate.allocation` on the value game, the proportional rule in
+    proportion to each party's benefits, Nash bargaining by the parties' weights. When
+    ``values`` do not hold every coalition (too many parties), the Shapley value is
+    estimated from :data:`SHAPLEY_ORDERS` random orders, computing the coalitions they
+    need with ``coalition_value`` (its 95 % half-widths are in the allocation's note)."""
+    benefits = {p: portfolio.benefit(p) for p in parties}
+    game = deal_game(values, parties, players_worth(portfolio, parties))
+    allocations = {
+        "shapley": shapley(game),
+        "nucleolus": nucleolus(game),
+        "scrb": scrb(game),
+        "proportional": proportional(game, benefits),  # to each party's benefits
+        "equal_surplus": equal_surplus(game),
+        "nash": nash(game, weights),  # by bargaining weight
+    }
+    if allocations["shapley"].shares is None and coalition_value is not None:
+        allocations["shapley"] = sampled_shapley(game, coalition_value)
+    chosen = allocations[rule]
+    if chosen.shares is None:
+        raise ValueError(
+            f"the {rule} rule cannot share this game; it needs "
+            + ", ".join("+".join(sorted(c)) for c in chosen.missing)
+        )
+    payoff = dict(chosen.shares)
+    cost_share = {p: benefits[p] - payoff[p] for p in parties}
+    return Sharing(rule, payoff, cost_share, allocations)
+
+
+def sampled_shapley(game: Game, coalition_value: Callable[[frozenset[str]], float]) -> Allocation:
+    """The Shapley value of a game too large to list, by permutation sampling (Castro,
+    Gómez & Tejada 2009), with the known coalitions taken as given."""
+
+    def worth(coalition: frozenset[str]) -> float:
+        known = game.value(coalition)
+        return coalition_value(coalition) if known is None else known
+
+    estimate = shapley_sampled(worth, game.players, SHAPLEY_ORDERS, seed=0)
+    widest = max(estimate.half_width.values())
+    return Allocation(
+        "shapley",
+        estimate.shares,
+        note=f"sampled from {SHAPLEY_ORDERS} orders; 95 % confidence within ±{widest:,.2f}",
+    )
+
+
+def players_worth(portfolio: Portfolio, players: list[str]) -> float:
+    """What the portfolio is worth to the players: their benefits less all its costs
+    (benefits to parties that are not at the table do not pay for it)."""
+    return sum(portfolio.benefit(p) for p in players) - portfolio.cost
+
+
+def deal_game(values: Mapping[frozenset[str], float], parties: list[str], worth: float) -> Game:
+    """The value game of the coalitions, with the grand coalition worth ``worth``."""
+    return Game(tuple(parties), "value", {**values, frozenset(parties): worth})
+
+
+def contributions(portfolio: Portfolio, cost_share: Mapping[str, float]) -> pd.DataFrame:
+    """Per measure option and party: what the party pays of it (each pays the same part of
+    every option), what it hosts, and the transfers that settle the difference (positive:
+    the party pays into the deal beyond what it builds)."""
+    total = portfolio.cost
+    fractions = fractions_of_costs(cost_share, total)
+    rows = []
+    for option in portfolio.options:
+        for party, fraction in fractions.items():
+            rows.append(
+                {
+                    "measures": "+".join(sorted(option.measures)),
+                    "party": party,
+                    "cost": option.cost,
+                    "pays": fraction * option.cost,
+                    "hosts": option.cost_by_host.get(party, 0.0),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def transfers(portfolio: Portfolio, cost_share: Mapping[str, float]) -> dict[str, float]:
+    """Per party: its cost share less the costs it bears as host (present value; positive:
+    it pays the others, negative: the others pay it)."""
+    hosted = {p: sum(o.cost_by_host.get(p, 0.0) for o in portfolio.options) for p in cost_share}
+    return {p: cost_share[p] - hosted[p] for p in cost_share}
+
+
+def negotiate(
+    program: Program,
+    table: OptionTable,
+    config: NegotiationConfig,
+    values: Mapping[frozenset[str], float],
+    *,
+    rule: str | None = None,
+    samples: Any = None,
+    language: str = "en",
+    coalition_value: Callable[[frozenset[str]], float] | None = None,
+) -> Deal:
+    """The deal of ``program`` (the grand coalition's, :func:`portfolio.deal_program`) in
+    the game of the coalitions' ``values``: the portfolio, its sharing by ``rule`` (the
+    configured one by default), every check, robustness over ``samples`` (a callable
+    giving a portfolio's benefits and costs per sample and party, or None), alternatives with
+    their sharing, the prices of binding demands and the zones of agreement; without a
+    portfolio, the conflicting demands."""
+    parties = config.players
+    rule = rule or config.negotiation.rule
+    weights = {p: config.position(p).weight for p in parties}
+    portfolio = program.solve()
+    if portfolio is None:
+        conflict = conflicting_demands(program) or []
+        return Deal(
+            None,
+            deal_game(values, parties, values.get(frozenset(parties), 0.0)),
+            None,
+            conflict=explain(conflict, config, language),
+        )
+    shared = sharing(portfolio, values, parties, rule, weights, coalition_value)
+    game = deal_game(values, parties, players_worth(portfolio, parties))
+    texts = demand_texts(config, language)
+    fractions = fractions_of_costs(shared.cost_share, portfolio.cost)
+    checks = [
+        *individual_rationality(game, shared.payoff),
+        core_membership(game, shared.payoff),
+        *rows_met(program, portfolio, fractions, texts),
+    ]
+    deal = Deal(portfolio, game, shared, checks)
+    if samples is not None:
+        deal.robustness = robustness(samples(portfolio), fractions)
+    deal.prices = demand_prices(program, portfolio)
+    floors = {p: max(values.get(frozenset([p]), 0.0), _least_gain(config, p)) for p in parties}
+    ceilings = {p: _most_paid(config, p) for p in parties}
+    deal.zones = agreement_zones(
+        {p: portfolio.benefit(p) for p in parties}, floors, ceilings, portfolio.cost
+    )
+    for alternative in alternatives(program, portfolio):
+        deal.alternatives.append(
+            (
+                alternative,
+                sharing(alternative.portfolio, values, parties, rule, weights, coalition_value),
+            )
+        )
+    return deal
+
+
+def _least_gain(config: NegotiationConfig, party: str) -> float:
+    amounts = [
+        float(d.amount or 0.0) for d in config.position(party).demands if d.type == "min_net_gain"
+    ]
+    return max(amounts, default=float("-inf"))
+
+
+def _most_paid(config: NegotiationConfig, party: str) -> float | None:
+    amounts = [
+        float(d.amount or 0.0)
+        for d in config.position(party).demands
+        if d.type == "max_contribution"
+    ]
+    return min(amounts) if amounts else None
