@@ -847,13 +847,13 @@ def _negotiate(
     from bordercompact.equity.access import AccessError
     from bordercompact.equity.svi import SviError
     from bordercompact.measures.value import AppraisalError
+    from bordercompact.negotiate.allocation import METHODS
     from bordercompact.negotiate.game import GameError
     from bordercompact.negotiate.outputs import deal_document, negotiate_into
-    from bordercompact.negotiate.positions import RULES
     from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
 
-    if rule is not None and rule not in RULES:
-        errors.print(f"--rule: found {rule!r}; expected one of {', '.join(RULES)}", markup=False)
+    if rule is not None and rule not in METHODS:
+        errors.print(f"--rule: found {rule!r}; expected one of {', '.join(METHODS)}", markup=False)
         raise typer.Exit(1)
     expected = (*RISK_INPUT_ERRORS, AccessError, SviError, AppraisalError, GameError)
     with (
@@ -894,7 +894,7 @@ def _show_deal(run: Any) -> None:
             console.print(f"  {conflict.party or '—'}: {conflict.text} ({conflict.tag})")
         return
     portfolio, shared = deal.portfolio, deal.sharing
-    moved = transfers(portfolio, shared.cost_share)
+    moved = transfers(portfolio, shared.pays)
     console.print(
         f"deal: {', '.join(sorted(portfolio.measures))}\n"
         f"joint net benefit {_figure(portfolio.net_benefit)}, cost {_figure(portfolio.cost)}; "

@@ -56,11 +56,17 @@ def test_demands_are_checked_under_the_rules_split_of_the_costs() -> None:
     # A's floor and B's cap leave the levee and the floodproofing (19): B paying a fifth
     # (3.8) meets the cap; four fifths (15.2) do not
     assert deal.measures == {"levee", "proofing"}
-    met = rows_met(program, deal, {"a": 0.8, "b": 0.2}, texts)
+    met = rows_met(program, deal, split(deal, {"a": 0.8, "b": 0.2}), texts)
     assert [c.passed for c in met if c.tag == "b-cap"] == [True]
-    failed = [c for c in rows_met(program, deal, {"a": 0.2, "b": 0.8}, texts) if c.tag == "b-cap"]
+    broken = rows_met(program, deal, split(deal, {"a": 0.2, "b": 0.8}), texts)
+    failed = [c for c in broken if c.tag == "b-cap"]
     assert [c.passed for c in failed] == [False]
     assert failed[0].party == "b" and failed[0].numbers["found"] == pytest.approx(15.2)
+
+
+def split(portfolio, fractions: dict[str, float]) -> list[dict[str, float]]:
+    """Each party the same part of every option."""
+    return [{p: f * o.cost for p, f in fractions.items()} for o in portfolio.options]
 
 
 def test_robustness_counts_the_samples_where_a_party_still_gains() -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bordercompact.negotiate.deal import contributions, sharing, transfers
+from bordercompact.negotiate.deal import contributions, negotiate, sharing, transfers
 from bordercompact.negotiate.portfolio import deal_program
 from tests.negotiate.tables import positions, two_cities
 
@@ -31,8 +31,8 @@ def test_the_shapley_split_by_hand() -> None:
     assert shared.cost_share == pytest.approx({"a": 45.0 - 41.5, "b": 62.0 - 16.5})
     assert sum(shared.cost_share.values()) == pytest.approx(portfolio.cost)
     # A hosts the flood works (45) and pays 3.5: B pays it 41.5 beyond the floodproofing
-    assert transfers(portfolio, shared.cost_share) == pytest.approx({"a": -41.5, "b": 41.5})
-    table = contributions(portfolio, shared.cost_share)
+    assert transfers(portfolio, shared.pays) == pytest.approx({"a": -41.5, "b": 41.5})
+    table = contributions(portfolio, shared.pays)
     assert table["pays"].sum() == pytest.approx(portfolio.cost)
 
 
@@ -64,3 +64,17 @@ def test_without_every_coalition_the_shapley_value_is_sampled_within_its_interva
     assert shared.payoff["c"] == pytest.approx(0.0, abs=1e-9)
     assert sum(shared.payoff.values()) == pytest.approx(58.0)
     assert set(asked) <= set(worth)
+
+
+def test_a_rule_that_breaks_a_demand_gives_way_to_the_nearest_split_that_meets_it() -> None:
+    table = two_cities()
+    cap = {"id": "b-cap", "type": "max_contribution", "amount": 40.0, "text": {"en": "B pays ≤ 40"}}
+    config = positions(a={}, b={"demands": [cap]})
+    program = deal_program(table, config, {"a": 25.0, "b": 0.0}, lambda d: set())
+    agreed = negotiate(program, table, config, VALUES, rule="shapley")
+    assert agreed.sharing is not None and agreed.accepted
+    # Shapley has B pay 62 − 16.5 = 45.5; the cap moves 5.5 of it to A
+    assert agreed.sharing.rule_payoff == pytest.approx({"a": 41.5, "b": 16.5})
+    assert agreed.sharing.cost_share == pytest.approx({"a": 9.0, "b": 40.0})
+    assert agreed.sharing.adjusted == pytest.approx(11.0)
+    assert any("moved by 11" in note for note in agreed.notes)

@@ -51,7 +51,8 @@ def individual_rationality(game: Game, payoff: Mapping[str, float]) -> list[Chec
 
 def core_membership(game: Game, payoff: Mapping[str, float]) -> Check:
     """The deal is in the core when no coalition could do better on its own: the largest
-    excess v(S) − x(S) over the coalitions is at most 0 (Gillies 1959)."""
+    excess v(S) − x(S) over the coalitions is at most 0 (Gillies, D. B. (1959), Solutions
+    to general non-zero-sum games, Contributions to the Theory of Games IV, 47–85)."""
     coalition, excess = largest_excess(game, dict(payoff))
     names = coalition_key(coalition, game.players)
     return Check(
@@ -77,23 +78,17 @@ def fractions_of_costs(cost_share: Mapping[str, float], total_cost: float) -> di
 def rows_met(
     program: Program,
     portfolio: Portfolio,
-    fractions: Mapping[str, float],
+    pays: list[dict[str, float]],
     texts: Mapping[str, tuple[str, str]],
 ) -> list[Check]:
-    """Every tagged row of the deal's program (demands, budgets, stand-alone floors) with
-    the costs split by ``fractions`` (each party pays that part of every option): met or
-    not, with the amount found and the bound. ``texts`` maps a demand id to its party and
-    sentence."""
-    x = program.z()
-    chosen = {id(o) for o in portfolio.options}
-    for k, option in enumerate(program.table.options):
-        if id(option) in chosen:
-            x[k] = 1.0
-            for party in program.parties:
-                x[program.share_column(k, party)] = fractions.get(party, 0.0)
+    """Every tagged row of the deal's program (demands and budgets; the stand-alone
+    floors are :func:`individual_rationality`) with the options paid as ``pays`` (per
+    option of the portfolio and party): met or not, with the amount found and the bound.
+    ``texts`` maps a demand id to its party and sentence."""
+    x = program.x_of(portfolio, pays)
     checks = []
     for row in program.rows:
-        if row.tag is None:
+        if row.tag is None or row.tag.startswith("floor:"):  # individual_rationality
             continue
         found = float(row.coefficients @ x)
         scale = max(
@@ -143,8 +138,9 @@ def robustness(samples: pd.DataFrame, fractions: Mapping[str, float]) -> dict[st
 
 def minimax_regret(net_benefit: Mapping[str, Mapping[str, float]]) -> str:
     """The candidate whose largest regret over the scenarios is smallest (Savage 1951):
-    regret = the best candidate's net benefit in a scenario − this one's. ``net_benefit``:
-    candidate → scenario → net benefit."""
+    regret = the best candidate's net benefit in a scenario − this one's (Savage, L. J.
+    (1951), The theory of statistical decision, J. Am. Stat. Assoc. 46, 55–67).
+    ``net_benefit``: candidate → scenario → net benefit."""
     scenarios = sorted({s for values in net_benefit.values() for s in values})
     best = {s: max(values[s] for values in net_benefit.values()) for s in scenarios}
     regret = {
@@ -154,8 +150,9 @@ def minimax_regret(net_benefit: Mapping[str, Mapping[str, float]]) -> str:
 
 
 def satisficing(payoffs: Mapping[str, Mapping[str, Mapping[str, float]]]) -> list[str]:
-    """The candidates in which every party gains in every scenario (Simon 1955):
-    ``payoffs``: candidate → scenario → party → net gain."""
+    """The candidates in which every party gains in every scenario: good enough for all,
+    everywhere (Simon, H. A. (1955), A behavioral model of rational choice, Q. J. Econ.
+    69(1), 99–118). ``payoffs``: candidate → scenario → party → net gain."""
     return [
         name
         for name, by_scenario in payoffs.items()

@@ -382,14 +382,15 @@ def allocate_all(
     game: Game,
     weights: Mapping[str, float] | None = None,
     benefits: Mapping[str, float] | None = None,
+    proportional_to: Mapping[str, float] | None = None,
 ) -> dict[str, Allocation]:
-    """Every method of :data:`METHODS` on the game: ``weights`` go to the proportional
-    and Nash methods, ``benefits`` to SCRB."""
+    """Every method of :data:`METHODS` on the game: ``weights`` go to the Nash method and,
+    unless ``proportional_to`` is given, to the proportional one; ``benefits`` to SCRB."""
     return {
         "shapley": shapley(game),
         "nucleolus": nucleolus(game),
         "scrb": scrb(game, benefits),
-        "proportional": proportional(game, weights),
+        "proportional": proportional(game, weights if proportional_to is None else proportional_to),
         "equal_surplus": equal_surplus(game),
         "nash": nash(game, weights),
     }

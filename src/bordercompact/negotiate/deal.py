@@ -13,7 +13,7 @@ what it hosts is a transfer between parties.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -26,16 +26,7 @@ from bordercompact.negotiate.acceptability import (
     robustness,
     rows_met,
 )
-from bordercompact.negotiate.allocation import (
-    Allocation,
-    equal_surplus,
-    nash,
-    nucleolus,
-    proportional,
-    scrb,
-    shapley,
-    shapley_sampled,
-)
+from bordercompact.negotiate.allocation import Allocation, allocate_all, shapley_sampled
 from bordercompact.negotiate.alternatives import Alternative, alternatives
 from bordercompact.negotiate.diagnosis import (
     Conflict,
@@ -45,7 +36,7 @@ from bordercompact.negotiate.diagnosis import (
     demand_texts,
     explain,
 )
-from bordercompact.negotiate.game import Game
+from bordercompact.negotiate.game import Game, GameError
 from bordercompact.negotiate.options import OptionTable
 from bordercompact.negotiate.portfolio import Portfolio, Program
 from bordercompact.negotiate.positions import NegotiationConfig
@@ -59,6 +50,9 @@ class Sharing:
     payoff: dict[str, float]  # net gain per party
     cost_share: dict[str, float]  # present value each party pays (negative: is paid)
     allocations: dict[str, Allocation]  # every rule, for comparison
+    rule_payoff: dict[str, float]  # the rule's own, before meeting the demands
+    pays: list[dict[str, float]]  # per option of the portfolio and party: what it pays
+    adjusted: float = 0.0  # Σ |cost share − the rule's|: what meeting the demands moved
 
 
 @dataclass
@@ -104,25 +98,43 @@ def sharing(
     need with ``coalition_value`` (its 95 % half-widths are in the allocation's note)."""
     benefits = {p: portfolio.benefit(p) for p in parties}
     game = deal_game(values, parties, players_worth(portfolio, parties))
-    allocations = {
-        "shapley": shapley(game),
-        "nucleolus": nucleolus(game),
-        "scrb": scrb(game),
-        "proportional": proportional(game, benefits),  # to each party's benefits
-        "equal_surplus": equal_surplus(game),
-        "nash": nash(game, weights),  # by bargaining weight
-    }
+    # proportional to each party's benefits, Nash bargaining by the bargaining weights
+    allocations = allocate_all(game, weights=weights, proportional_to=benefits)
     if allocations["shapley"].shares is None and coalition_value is not None:
         allocations["shapley"] = sampled_shapley(game, coalition_value)
     chosen = allocations[rule]
     if chosen.shares is None:
-        raise ValueError(
-            f"the {rule} rule cannot share this game; it needs "
-            + ", ".join("+".join(sorted(c)) for c in chosen.missing)
+        why = chosen.note or (
+            f"{len(chosen.missing)} coalitions not computed (e.g. "
+            + ", ".join(game.key(c) for c in chosen.missing[:3])
+            + ")"
         )
+        raise GameError(f"the {rule} rule cannot share this deal: {why}; expected another rule")
     payoff = dict(chosen.shares)
     cost_share = {p: benefits[p] - payoff[p] for p in parties}
-    return Sharing(rule, payoff, cost_share, allocations)
+    fractions = fractions_of_costs(cost_share, portfolio.cost)
+    pays = [{p: fractions[p] * o.cost for p in parties} for o in portfolio.options]
+    return Sharing(rule, payoff, cost_share, allocations, dict(payoff), pays)
+
+
+#: Cost shares (region currency) moved by less than this are the rule's own.
+ADJUSTMENT_TOLERANCE = 1.0
+
+
+def meeting_demands(program: Program, portfolio: Portfolio, shared: Sharing) -> Sharing:
+    """The rule's split (each party the same part of every option), or, when it breaks a
+    demand, budget or stand-alone floor of the program, the split nearest to it that
+    meets them all (least total change of the cost shares; the options' parts may then
+    differ, :meth:`Program.nearest_split`); the rule's own payoffs are kept beside it."""
+    if not program.rows_broken(program.x_of(portfolio, shared.pays)):
+        return shared
+    nearest = program.nearest_split(portfolio, shared.cost_share)
+    if nearest is None:
+        return shared
+    cost_share = {p: sum(paid[p] for paid in nearest) for p in shared.cost_share}
+    moved = sum(abs(cost_share[p] - shared.cost_share[p]) for p in cost_share)
+    payoff = {p: portfolio.benefit(p) - cost_share[p] for p in cost_share}
+    return replace(shared, payoff=payoff, cost_share=cost_share, pays=nearest, adjusted=moved)
 
 
 def sampled_shapley(game: Game, coalition_value: Callable[[frozenset[str]], float]) -> Allocation:
@@ -153,32 +165,37 @@ def deal_game(values: Mapping[frozenset[str], float], parties: list[str], worth:
     return Game(tuple(parties), "value", {**values, frozenset(parties): worth})
 
 
-def contributions(portfolio: Portfolio, cost_share: Mapping[str, float]) -> pd.DataFrame:
-    """Per measure option and party: what the party pays of it (each pays the same part of
-    every option), what it hosts, and the transfers that settle the difference (positive:
-    the party pays into the deal beyond what it builds)."""
-    total = portfolio.cost
-    fractions = fractions_of_costs(cost_share, total)
-    rows = []
-    for option in portfolio.options:
-        for party, fraction in fractions.items():
-            rows.append(
-                {
-                    "measures": "+".join(sorted(option.measures)),
-                    "party": party,
-                    "cost": option.cost,
-                    "pays": fraction * option.cost,
-                    "hosts": option.cost_by_host.get(party, 0.0),
-                }
-            )
-    return pd.DataFrame(rows)
+def contributions(portfolio: Portfolio, pays: list[dict[str, float]]) -> pd.DataFrame:
+    """Per option of the portfolio (a group's measures built together) and party: its
+    cost, what the party pays of it and what it hosts (present values)."""
+    return pd.DataFrame(
+        [
+            {
+                "measures": "+".join(sorted(option.measures)),
+                "party": party,
+                "cost": option.cost,
+                "pays": amount,
+                "hosts": option.cost_by_host.get(party, 0.0),
+            }
+            for option, paid in zip(portfolio.options, pays, strict=True)
+            for party, amount in paid.items()
+        ]
+    )
 
 
-def transfers(portfolio: Portfolio, cost_share: Mapping[str, float]) -> dict[str, float]:
-    """Per party: its cost share less the costs it bears as host (present value; positive:
-    it pays the others, negative: the others pay it)."""
-    hosted = {p: sum(o.cost_by_host.get(p, 0.0) for o in portfolio.options) for p in cost_share}
-    return {p: cost_share[p] - hosted[p] for p in cost_share}
+def transfers(portfolio: Portfolio, pays: list[dict[str, float]]) -> dict[str, float]:
+    """Per player: what it pays the other players, present value (negative: what they
+    pay it) — what it pays of each option less what it bears of it as host, and less its
+    part of what hosts that are not players bear (paid to them, not transferred). The
+    transfers add up to 0."""
+    moved: dict[str, float] = {}
+    for option, paid in zip(portfolio.options, pays, strict=True):
+        elsewhere = option.cost - sum(option.cost_by_host.get(p, 0.0) for p in paid)
+        for party, amount in paid.items():
+            part = amount / option.cost if option.cost else 0.0
+            hosted = option.cost_by_host.get(party, 0.0)
+            moved[party] = moved.get(party, 0.0) + amount - hosted - part * elsewhere
+    return moved
 
 
 def negotiate(
@@ -210,16 +227,27 @@ def negotiate(
             None,
             conflict=explain(conflict, config, language),
         )
-    shared = sharing(portfolio, values, parties, rule, weights, coalition_value)
+    shared = meeting_demands(
+        program, portfolio, sharing(portfolio, values, parties, rule, weights, coalition_value)
+    )
     game = deal_game(values, parties, players_worth(portfolio, parties))
     texts = demand_texts(config, language)
     fractions = fractions_of_costs(shared.cost_share, portfolio.cost)
     checks = [
         *individual_rationality(game, shared.payoff),
         core_membership(game, shared.payoff),
-        *rows_met(program, portfolio, fractions, texts),
+        *(
+            _in_words(c, portfolio, config, parties)
+            for c in rows_met(program, portfolio, shared.pays, texts)
+        ),
     ]
     deal = Deal(portfolio, game, shared, checks)
+    if shared.adjusted > ADJUSTMENT_TOLERANCE:
+        deal.notes.append(
+            f"the {rule} split moved by {shared.adjusted:,.0f} in all to meet every demand "
+            "and budget (the nearest split that does)"
+        )
+    deal.notes += [f"{method}: {a.note}" for method, a in shared.allocations.items() if a.note]
     if samples is not None:
         deal.robustness = robustness(samples(portfolio), fractions)
     deal.prices = demand_prices(program, portfolio)
@@ -236,6 +264,28 @@ def negotiate(
             )
         )
     return deal
+
+
+def _in_words(
+    check: Check, portfolio: Portfolio, config: NegotiationConfig, players: list[str]
+) -> Check:
+    """A share demand's check with the share found, not the constraint's margin."""
+    demand = next((d for _, d in config.demands() if d.id == check.tag), None)
+    if demand is None or demand.share is None or check.party is None:
+        return check
+    if demand.type == "min_vulnerable_share":
+        avoided = sum(o.avoided_now.get(check.party, 0.0) for o in portfolio.options)
+        part = sum(o.avoided_vulnerable.get(check.party, 0.0) for o in portfolio.options)
+    else:  # min_benefit_share
+        avoided = sum(portfolio.benefit(p) for p in players)
+        part = portfolio.benefit(check.party)
+    found = part / avoided if avoided > 0 else 0.0
+    text = check.detail.rsplit(":", 1)[0]
+    return replace(
+        check,
+        detail=f"{text}: {found:.1%} against {demand.share:.0%}",
+        numbers={**check.numbers, "share": found},
+    )
 
 
 def _least_gain(config: NegotiationConfig, party: str) -> float:

@@ -72,11 +72,12 @@ def demand_texts(config: NegotiationConfig, language: str = "en") -> dict[str, t
 
 
 def demand_prices(program: Program, deal: Portfolio) -> dict[str, float]:
-    """Per named constraint that binds at the deal: the joint net benefit it would gain
-    without it (one program per constraint the deal meets with no room to spare)."""
+    """Per named constraint that costs the deal something: the joint net benefit it would
+    gain without it (one program per constraint; in an integer program a constraint with
+    room to spare at the deal can still rule out a better one)."""
     best = deal.objective
     prices = {}
-    for tag in program.binding(deal):
+    for tag in tags(program):
         solved = program.solve(without={tag})
         if solved is not None and solved.objective - best > PRICE_TOLERANCE:
             prices[tag] = solved.objective - best
@@ -89,7 +90,8 @@ def agreement_zones(
     ceiling: Mapping[str, float | None],
     total_cost: float,
 ) -> dict[str, tuple[float, float]]:
-    """Each party's zone of possible agreement on its cost share (present value): at most
+    """Each party's zone of possible agreement on its cost share (present value; the
+    ZOPA of Raiffa 1982, *The Art and Science of Negotiation*, ch. 4): at most
     its benefit less the least net gain it accepts (``floor``: its stand-alone value or
     stated minimum), and at most its stated maximum contribution (``ceiling``); at least
     what is left of the costs when every other party pays its most. An empty zone

@@ -59,9 +59,6 @@ class OptionTable:
     measures: dict[str, Measure]
     notes: list[str] = field(default_factory=list)
 
-    def of_group(self, group: int) -> list[Option]:
-        return [o for o in self.options if o.group == group]
-
 
 def group_subsets(
     group: list[str], measures: dict[str, Measure], limit: int

@@ -30,7 +30,7 @@ from bordercompact.negotiate.coalitions import (
     coalition_values,
 )
 from bordercompact.negotiate.deal import Deal, Sharing, contributions, negotiate, transfers
-from bordercompact.negotiate.game import game_document
+from bordercompact.negotiate.game import coalition_key, game_document
 from bordercompact.negotiate.options import OptionTable, measures_in_zone, option_table
 from bordercompact.negotiate.portfolio import Portfolio, deal_program
 from bordercompact.negotiate.positions import (
@@ -85,14 +85,18 @@ def negotiation_stage(
     if len(config.players) <= EXACT_PARTIES:
         values = coalition_values(table, config, workers=workers, client=client)
     else:  # the singletons, and the others as a sampled Shapley value needs them
+        known: dict[frozenset[str], float] = {}
 
         def coalition(members: frozenset[str]) -> float:
-            return coalition_value(table, config, members)
+            if members not in known:  # the deal's and each alternative's samples share them
+                known[members] = coalition_value(table, config, members)
+            return known[members]
 
         values = {frozenset([p]): coalition(frozenset([p])) for p in config.players}
     floors = {p: values[frozenset([p])] for p in config.players}
     region, layers = stage.harmonization.region, stage.harmonization.layers
-    assert region is not None
+    if region is None:
+        raise ValueError("the harmonization found no region; expected one to negotiate on")
 
     def in_zone(demand: Any) -> set[str]:
         return measures_in_zone(table, demand.zone, region, layers)
@@ -183,7 +187,7 @@ def write_negotiation(run: NegotiationRun, run_dir: Path) -> list[Path]:
     paths[1].write_text(deal_summary(run), "utf-8")
     pd.DataFrame(
         [
-            {"coalition": "+".join(sorted(c, key=run.config.players.index)), "value": v}
+            {"coalition": coalition_key(c, run.config.players), "value": v}
             for c, v in run.values.items()
         ]
     ).to_csv(paths[2], index=False)
@@ -191,7 +195,7 @@ def write_negotiation(run: NegotiationRun, run_dir: Path) -> list[Path]:
     if deal.portfolio is not None and deal.sharing is not None:
         tables = {
             "parties.csv": pd.DataFrame(document["parties"]),
-            "shares.csv": contributions(deal.portfolio, deal.sharing.cost_share),
+            "shares.csv": contributions(deal.portfolio, deal.sharing.pays),
             "alternatives.csv": pd.DataFrame(document["alternatives"]),
             "climates.csv": run.climates,
         }
@@ -209,7 +213,7 @@ def deal_document(run: NegotiationRun) -> dict[str, Any]:
         "accepted": deal.accepted,
         "players": run.config.players,
         "coalition_values": {
-            "+".join(sorted(c, key=run.config.players.index)): v for c, v in run.values.items()
+            coalition_key(c, run.config.players): v for c, v in run.values.items()
         },
         "conflict": [vars(c) for c in deal.conflict],
         "notes": run.table.notes + deal.notes,
@@ -217,7 +221,7 @@ def deal_document(run: NegotiationRun) -> dict[str, Any]:
     if deal.portfolio is None or deal.sharing is None:
         return document
     portfolio, shared = deal.portfolio, deal.sharing
-    moved = transfers(portfolio, shared.cost_share)
+    moved = transfers(portfolio, shared.pays)
     document |= {
         "rule": shared.rule,
         "measures": sorted(portfolio.measures),
@@ -241,7 +245,7 @@ def deal_document(run: NegotiationRun) -> dict[str, Any]:
             method: allocation.shares for method, allocation in shared.allocations.items()
         },
         "missing": {
-            method: ["+".join(sorted(c)) for c in allocation.missing]
+            method: [coalition_key(c, run.config.players) for c in allocation.missing]
             for method, allocation in shared.allocations.items()
             if allocation.shares is None
         },
@@ -288,7 +292,7 @@ def deal_summary(run: NegotiationRun) -> str:
         lines += [f"- **{c.party or 'all'}** ({c.tag}): {c.text}" for c in deal.conflict]
         return "\n".join(lines) + "\n"
     portfolio, shared = deal.portfolio, deal.sharing
-    moved = transfers(portfolio, shared.cost_share)
+    moved = transfers(portfolio, shared.pays)
     lines = [
         "# The deal",
         "",

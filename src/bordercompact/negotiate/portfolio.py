@@ -47,7 +47,6 @@ class Portfolio:
 
     options: list[Option]
     paid: dict[str, float]  # per party: present value of its part of the costs
-    paid_per_option: list[dict[str, float]]  # per chosen option and party
     objective: float
     solution: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))  # x
 
@@ -151,27 +150,80 @@ class Program:
 
     def _portfolio(self, x: np.ndarray, objective: float) -> Portfolio:
         chosen = [k for k in range(self.n_options) if x[k] > 0.5]
-        per_option = [
-            {
-                p: float(x[self.share_column(k, p)]) * self.table.options[k].cost
-                for p in self.parties
-            }
-            for k in chosen
-        ]
-        paid = {p: sum(o[p] for o in per_option) for p in self.parties}
-        return Portfolio([self.table.options[k] for k in chosen], paid, per_option, objective, x)
+        costs = np.array([o.cost for o in self.table.options])
+        paid = {p: float(self.paid_row(p, costs) @ x) for p in self.parties}
+        return Portfolio([self.table.options[k] for k in chosen], paid, objective, x)
 
-    def binding(self, portfolio: Portfolio) -> list[str]:
-        """The tags of the rows the portfolio's solution meets with no room to spare."""
-        tight = []
+    def x_of(self, portfolio: Portfolio, pays: list[dict[str, float]]) -> np.ndarray:
+        """The program's variables for a portfolio whose options' costs are paid as
+        ``pays`` (per option of the portfolio, per party: present value)."""
+        x = self.z()
+        position = {id(o): k for k, o in enumerate(self.table.options)}
+        for option, paid in zip(portfolio.options, pays, strict=True):
+            k = position[id(option)]
+            x[k] = 1.0
+            for party in self.parties:
+                x[self.share_column(k, party)] = (
+                    paid.get(party, 0.0) / option.cost if option.cost else 0.0
+                )
+        return x
+
+    def rows_broken(self, x: np.ndarray) -> list[Row]:
+        """The tagged rows that ``x`` does not meet."""
+        broken = []
         for row in self.rows:
-            if row.tag is None or row.tag in tight:
+            if row.tag is None:
                 continue
-            found = float(row.coefficients @ portfolio.solution)
-            room = min(found - row.lower, row.upper - found)
-            if room <= TOLERANCE * max(1.0, abs(found)):
-                tight.append(row.tag)
-        return tight
+            found = float(row.coefficients @ x)
+            bounds = [abs(b) for b in (row.lower, row.upper) if np.isfinite(b)]
+            slack = TOLERANCE * max([1.0, *bounds])
+            if not row.lower - slack <= found <= row.upper + slack:
+                broken.append(row)
+        return broken
+
+    def nearest_split(
+        self, portfolio: Portfolio, target: dict[str, float]
+    ) -> list[dict[str, float]] | None:
+        """How the portfolio's options are paid (per option, per party) in the split
+        closest to ``target`` (each party's cost share, present value) that meets every
+        row: the least Σ_i |paid_i − target_i| (a linear program with the portfolio fixed;
+        the options' parts may differ, to meet yearly budgets). None when no split
+        meets them."""
+        built = {id(o) for o in portfolio.options}
+        n, parties = self.size, self.parties
+        costs = np.array([o.cost for o in self.table.options])
+        lower = np.concatenate([np.zeros(self.n_options), np.full(n - self.n_options, -SIDE)])
+        upper = np.concatenate([np.ones(self.n_options), np.full(n - self.n_options, SIDE)])
+        for k, option in enumerate(self.table.options):
+            lower[k] = upper[k] = 1.0 if id(option) in built else 0.0
+        width = n + len(parties)  # the deviations d_i after the program's variables
+        rows = [np.concatenate([r.coefficients, np.zeros(len(parties))]) for r in self.rows]
+        low = [r.lower for r in self.rows]
+        high = [r.upper for r in self.rows]
+        for i, party in enumerate(parties):
+            paid = np.concatenate([self.paid_row(party, costs), np.zeros(len(parties))])
+            deviation = np.zeros(width)
+            deviation[n + i] = 1.0
+            rows += [paid - deviation, -paid - deviation]
+            low += [-np.inf, -np.inf]
+            high += [target[party], -target[party]]
+        result = milp(
+            np.concatenate([np.zeros(n), np.ones(len(parties))]),
+            integrality=np.zeros(width),
+            bounds=Bounds(
+                np.concatenate([lower, np.zeros(len(parties))]),
+                np.concatenate([upper, np.full(len(parties), np.inf)]),
+            ),
+            constraints=[LinearConstraint(np.array(rows), np.array(low), np.array(high))],
+        )
+        if result.status != 0 or result.x is None:
+            return None
+        x = result.x[:n]
+        position = {id(o): k for k, o in enumerate(self.table.options)}
+        return [
+            {p: float(x[self.share_column(position[id(o)], p)]) * o.cost for p in parties}
+            for o in portfolio.options
+        ]
 
 
 def structure(program: Program, buildable: Callable[[str], bool]) -> None:
@@ -275,15 +327,24 @@ def demand_rows(
     elif demand.type == "min_benefit_share":
         row = program.z()
         for k, option in enumerate(table.options):
-            row[k] = option.benefit.get(party, 0.0) - share * sum(option.benefit.values())
+            players = sum(option.benefit.get(p, 0.0) for p in program.parties)
+            row[k] = option.benefit.get(party, 0.0) - share * players
         program.add(row, 0.0, np.inf, tag)
     elif demand.type == "min_vulnerable_share":
-        row = program.z()
-        for k, option in enumerate(table.options):
-            row[k] = option.avoided_vulnerable.get(party, 0.0) - share * option.avoided_now.get(
-                party, 0.0
-            )
-        program.add(row, 0.0, np.inf, tag)
+        program.add(vulnerable_share_row(program, [party], share), 0.0, np.inf, tag)
+
+
+def vulnerable_share_row(program: Program, parties: list[str], share: float) -> np.ndarray:
+    """Σ_o z_o (q_o − share · a_o) ≥ 0 over ``parties``: at least ``share`` of their
+    avoided losses (present, money a year, a_o) in their most vulnerable fifth of census
+    zones (q_o)."""
+    row = program.z()
+    for k, option in enumerate(program.table.options):
+        row[k] = sum(
+            option.avoided_vulnerable.get(p, 0.0) - share * option.avoided_now.get(p, 0.0)
+            for p in parties
+        )
+    return row
 
 
 def deal_program(
@@ -308,13 +369,18 @@ def deal_program(
 
 
 def objective(program: Program, config: NegotiationConfig) -> np.ndarray:
-    """Joint net benefit, or the parties' net gains weighted by their bargaining weights."""
-    if config.negotiation.objective == "weighted":
-        return sum(
-            (config.position(p).weight * program.net_gain_row(p) for p in program.parties),
-            program.z(),
-        )
+    """The players' joint net benefit Σ_o z_o (Σ_i b_{o,i} − C_o), or with ``weighted``
+    their benefits weighted by their weights, Σ_o z_o (Σ_i w_i b_{o,i} − C_o) (a
+    distributionally weighted cost–benefit analysis). Benefits to parties that are not
+    at the table do not count: the deal is the players'."""
+    weighted = config.negotiation.objective == "weighted"
     row = program.z()
     for k, option in enumerate(program.table.options):
-        row[k] = option.net_benefit
+        row[k] = (
+            sum(
+                (config.position(p).weight if weighted else 1.0) * option.benefit.get(p, 0.0)
+                for p in program.parties
+            )
+            - option.cost
+        )
     return row

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bordercompact.measures.model import MeasuresConfig, Zone
+from bordercompact.negotiate.allocation import METHODS
 from bordercompact.region.load import Region, read_stage_config
 from bordercompact.region.problems import InvalidRegionError, ProblemLog
 
 NEGOTIATION_CONFIG_NAME = "negotiation.toml"
 DOC = "docs/negotiation-config.md"
-RULES = ("shapley", "nucleolus", "scrb", "proportional", "equal_surplus", "nash")
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -90,12 +90,17 @@ class PartyPosition(_Strict):
 
 
 class NegotiationSettings(_Strict):
-    rule: Literal["shapley", "nucleolus", "scrb", "proportional", "equal_surplus", "nash"] = (
-        "shapley"
-    )
+    rule: str = "shapley"  # one of allocation.METHODS
     objective: Literal["joint", "weighted"] = "joint"
     max_group_options: Annotated[int, Field(ge=2, le=100_000)] = 4096
     individually_rational: bool = True  # every party at least its stand-alone value
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, rule: str) -> str:
+        if rule not in METHODS:
+            raise ValueError(f"found {rule!r}; expected one of {', '.join(METHODS)}")
+        return rule
 
 
 class NegotiationConfig(_Strict):
