@@ -329,15 +329,24 @@ def active_years(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
     return (years >= start) & (years < start + measure.lifetime_years)
 
 
-def yearly_costs(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
+def yearly_capital(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
     """Per year of the appraisal: the capital cost spread evenly over the construction
-    years, and the yearly cost while the measure works (region currency)."""
+    years (region currency, nominal)."""
     years = np.arange(settings.first_year, settings.last_year + 1)
     building = np.isin(years, measure.construction_years)
-    return (
-        np.where(building, measure.capital_cost / len(set(measure.construction_years)), 0.0)
-        + active_years(measure, settings) * measure.annual_cost
-    )
+    return np.where(building, measure.capital_cost / len(set(measure.construction_years)), 0.0)
+
+
+def yearly_operating(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
+    """Per year of the appraisal: the operation and maintenance cost while the measure
+    works (region currency, nominal)."""
+    return active_years(measure, settings) * measure.annual_cost
+
+
+def yearly_costs(measure: Measure, settings: AppraisalSettings) -> np.ndarray:
+    """Per year of the appraisal: capital (:func:`yearly_capital`) and operation and
+    maintenance (:func:`yearly_operating`)."""
+    return yearly_capital(measure, settings) + yearly_operating(measure, settings)
 
 
 def scenario_weights(settings: AppraisalSettings) -> np.ndarray:

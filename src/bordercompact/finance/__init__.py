@@ -1,0 +1,1 @@
+"""Finance: who pays for the measures, from which sources, in which fiscal years."""

@@ -1,0 +1,99 @@
+"""The funding plan: each party's cost share of each measure paid by eligible sources,
+within co-financing rates and ceilings, at the least own outlay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bordercompact.finance.sources import (
+    FinanceError,
+    Need,
+    Source,
+    funding_plan,
+    loan_outlay_per_unit,
+)
+
+NEEDS = [
+    Need("levee", "a", "levee", 100.0, 2028),
+    Need("levee", "b", "levee", 50.0, 2028),
+    Need("warning", "a", "warning", 20.0, 2026),
+]
+
+
+def source(id: str, kind: str, **terms: object) -> Source:
+    return Source.model_validate({"id": id, "kind": kind, "name": {"en": id}, **terms})
+
+
+SOURCES = [
+    # a cross-border fund: 60 % of flood works of A and B, 70 in all, 40 a party
+    source(
+        "interreg",
+        "cross_border_fund",
+        co_financing_rate=0.6,
+        eligible_kinds=["levee"],
+        ceiling=70.0,
+        ceiling_per_party=40.0,
+    ),
+    source("climate", "climate_finance", co_financing_rate=0.5, eligible_kinds=["warning"]),
+    source("bank", "loan", rate=0.01, tenor_years=10, eligible_parties=["a"], ceiling=30.0),
+    source("a-budget", "own_budget", party="a"),
+    source("b-budget", "own_budget", party="b"),
+]
+
+
+def test_a_loan_at_1_percent_over_10_years_costs_less_than_its_amount_at_3() -> None:
+    annuity = 0.01 / (1 - 1.01**-10)
+    assert loan_outlay_per_unit(0.01, 10, 0.03) == pytest.approx(
+        annuity * sum(1.03**-t for t in range(1, 11))
+    )
+    assert loan_outlay_per_unit(0.0, 4, 0.0) == pytest.approx(1.0)
+
+
+def test_the_plan_with_every_ceiling_and_rate_binding_by_hand() -> None:
+    plan = funding_plan(NEEDS, SOURCES, discount_rate=0.03)
+    # the fund pays 40 of A's levee and 30 of B's (its ceilings), the climate fund half
+    # of the warning, the cheap loan its 30, and the parties the rest from their budgets
+    assert plan.by_source() == pytest.approx(
+        {"interreg": 70.0, "climate": 10.0, "bank": 30.0, "a-budget": 40.0, "b-budget": 20.0}
+    )
+    amounts = dict(zip([s.id for s in plan.sources], plan.amounts[0], strict=True))
+    assert amounts["interreg"] == pytest.approx(40.0)
+    assert plan.own_outlay == pytest.approx(
+        {"a": 40.0 + 30.0 * loan_outlay_per_unit(0.01, 10, 0.03), "b": 20.0}
+    )
+    np.testing.assert_allclose(plan.amounts.sum(axis=1), [n.amount for n in NEEDS])
+
+
+def test_a_fund_closed_before_construction_ends_pays_nothing() -> None:
+    closing = [
+        SOURCES[0].model_copy(update={"available_until": 2027}),
+        *SOURCES[1:],
+    ]
+    plan = funding_plan(NEEDS, closing)
+    assert plan.by_source()["interreg"] == pytest.approx(0.0)
+
+
+def test_in_order_of_preference_a_party_spends_its_own_budget_last() -> None:
+    plan = funding_plan(NEEDS, SOURCES, objective="preference")
+    assert plan.by_source()["bank"] == pytest.approx(30.0)
+    assert plan.by_source()["a-budget"] == pytest.approx(40.0)
+
+
+def test_conditional_grants_are_named_and_can_be_left_out() -> None:
+    results_based = [
+        *SOURCES[:1],
+        SOURCES[1].model_copy(
+            update={"conditional_on": {"indicator": "heat_deaths_avoided", "at_least": 0.5}}
+        ),
+        *SOURCES[2:],
+    ]
+    plan = funding_plan(NEEDS, results_based)
+    assert plan.conditional() == pytest.approx({"a": 10.0})
+    fallback = funding_plan(NEEDS, results_based, without=["climate"])
+    assert fallback.own_outlay["a"] == pytest.approx(plan.own_outlay["a"] + 10.0)
+
+
+def test_a_share_no_source_may_fund_is_named() -> None:
+    with pytest.raises(FinanceError, match="b's share of levee"):
+        funding_plan(NEEDS, [SOURCES[0], SOURCES[3]])
