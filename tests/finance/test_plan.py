@@ -1,0 +1,87 @@
+"""From the deal's cost shares to payments: each player's part of the works and of the
+transfers, what it must fund, and its payments year by year per source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bordercompact.finance.plan import TRANSFER, funding, measure_parts
+from bordercompact.finance.sources import Source
+from bordercompact.measures.model import AppraisalSettings, Measure
+from bordercompact.negotiate.portfolio import deal_program
+from tests.negotiate.tables import positions, two_cities
+
+SETTINGS = AppraisalSettings(first_year=2026, last_year=2030, discount_rate=0.0)
+
+
+def works() -> dict[str, Measure]:
+    """The two cities' measures with real costs: 30 and 15 of capital in 2026, 1 a year
+    of upkeep while they work; floodproofing 4, no upkeep."""
+    table = two_cities()
+    costs = {"basin": (30.0, 1.0), "levee": (15.0, 1.0), "proofing": (4.0, 0.0)}
+    return {
+        m: measure.model_copy(
+            update={"capital_cost": costs[m][0], "annual_cost": costs[m][1], "lifetime_years": 3}
+        )
+        for m, measure in table.measures.items()
+    }
+
+
+def portfolio():
+    program = deal_program(
+        two_cities(), positions(a={}, b={}), {"a": 25.0, "b": 0.0}, lambda d: set()
+    )
+    deal = program.solve()
+    assert deal is not None
+    return deal
+
+
+def test_a_part_below_zero_is_a_transfer_received_and_the_works_are_paid_by_the_others() -> None:
+    deal = portfolio()
+    # A receives 10 on the flood works (cost 45), B pays 55; B pays all the floodproofing
+    pays = [
+        {"a": -10.0, "b": 55.0} if "levee" in o.measures else {"a": 0.0, "b": 4.0}
+        for o in deal.options
+    ]
+    parts = measure_parts(deal, pays)
+    assert parts.works["levee"] == pytest.approx({"a": 0.0, "b": 1.0})
+    assert parts.transfers["basin"] == pytest.approx({"a": -10 / 45, "b": 10 / 45})
+    assert parts.transfers["proofing"] == pytest.approx({"a": 0.0, "b": 0.0})
+
+
+def test_payments_follow_the_costs_year_by_year_and_loans_are_repaid() -> None:
+    deal = portfolio()
+    pays = [
+        {"a": 22.5, "b": 22.5} if "levee" in o.measures else {"a": 0.0, "b": 4.0}
+        for o in deal.options
+    ]
+    sources = [
+        Source(id="a-budget", kind="own_budget", party="a", name={"en": "A"}),
+        Source(id="b-budget", kind="own_budget", party="b", name={"en": "B"}),
+        Source(
+            id="bank",
+            kind="loan",
+            name={"en": "bank"},
+            rate=0.0,
+            tenor_years=2,
+            eligible_parties=["b"],
+        ),
+    ]
+    _, plan, paid = funding(deal, pays, works(), SETTINGS, sources, objective="preference")
+    by = {}
+    for p in paid:
+        by[(p.party, p.source, p.kind, p.calendar_year)] = (
+            by.get((p.party, p.source, p.kind, p.calendar_year), 0.0) + p.amount_region
+        )
+    # A pays half of the flood works from its budget: capital (30 + 15)/2 in 2026, upkeep
+    # (1 + 1)/2 a year in 2027–2029
+    assert by[("a", "a-budget", "capital", 2026)] == pytest.approx(22.5)
+    assert by[("a", "a-budget", "operating", 2028)] == pytest.approx(1.0)
+    # B borrows (the bank before its own budget in the order of preference): the bank pays
+    # its 22.5 + 4 of capital in 2026, B repays it in 2027 and 2028 (no interest)
+    assert by[("b", "bank", "capital", 2026)] == pytest.approx(26.5)
+    assert by[("b", "bank repayment", "capital", 2027)] == pytest.approx(13.25)
+    assert by[("b", "bank repayment", "capital", 2028)] == pytest.approx(13.25)
+    assert not any(p.source == TRANSFER for p in paid)
+    np.testing.assert_allclose(plan.amounts.sum(axis=1), [n.amount for n in plan.needs])
