@@ -4,7 +4,8 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 # Domain packages that mypy checks (DESIGN.md: pure computation, typed).
 TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk \
-          src/bordercompact/equity src/bordercompact/measures src/bordercompact/negotiate
+          src/bordercompact/equity src/bordercompact/measures src/bordercompact/negotiate \
+          src/bordercompact/finance
 
 .PHONY: demo test lint typecheck pytest bench clean
 

@@ -215,15 +215,17 @@ def demo(
 ) -> None:
     """Harmonize the bundled Twin Rivers region, compute its risk (present and future), its
     equity (vulnerability, access, who bears the risk), the appraisal of its candidate
-    measures and the deal between the two cities; print the figures and where the
-    results are."""
+    measures, the deal between the two cities, its funding plan and a shared flood
+    reserve; print the figures and where the results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    if (region / "negotiation.toml").is_file():
+    if (region / "finance.toml").is_file():
+        run_dir = _finance(region, out, None, None, None, True, as_json, quiet)
+    elif (region / "negotiation.toml").is_file():
         run_dir = _negotiate(region, out, None, None, None, True, as_json, quiet)
     elif (region / "measures.toml").is_file():
         run_dir = _appraise(region, out, None, None, True, as_json, quiet)
@@ -944,6 +946,157 @@ def _show_deal(run: Any) -> None:
     console.print(
         f"{len(deal.alternatives)} alternatives (negotiation/alternatives.csv); least regret "
         f"across climates: {run.regret_choice}"
+    )
+
+
+@app.command()
+def finance(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    rule: Rule = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Risk and coalitions on a local Dask cluster of N workers.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Risk and coalitions here.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Negotiate the region's deal and plan how it is paid (finance.toml): each party's
+    payments per source and fiscal year in its own currency, budgets exceeded, and a
+    pooled disaster reserve against each party keeping its own."""
+    _finance(region_dir, out, rule, workers, scheduler, overwrite, as_json, quiet)
+
+
+def _finance(
+    region_dir: Path,
+    out: Path,
+    rule: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+    as_json: bool,
+    quiet: bool,
+) -> Path:
+    from bordercompact.equity.access import AccessError
+    from bordercompact.equity.svi import SviError
+    from bordercompact.finance.outputs import finance_document, finance_into
+    from bordercompact.finance.sources import FinanceError
+    from bordercompact.measures.value import AppraisalError
+    from bordercompact.negotiate.game import GameError
+    from bordercompact.negotiate.outputs import deal_document
+    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
+
+    expected = (*RISK_INPUT_ERRORS, AccessError, SviError, AppraisalError, GameError, FinanceError)
+    with (
+        _failing_cleanly(region_dir, out, "no finance run", as_json, quiet, expected),
+        _progress(not (quiet or as_json), "finance") as progress,
+        _dask_client(workers, scheduler) as client,
+    ):
+        run, negotiation, run_dir = finance_into(
+            region_dir,
+            out,
+            rule=rule,
+            workers=workers,
+            client=client,
+            overwrite=overwrite,
+            progress=progress,
+        )
+    if as_json:
+        document = {
+            "ok": True,
+            "run_dir": str(run_dir),
+            "deal": deal_document(negotiation),
+            **finance_document(run),
+        }
+        console.print_json(json.dumps(document, default=str, allow_nan=False))
+        return run_dir
+    if quiet:
+        return run_dir
+    _show_deal(negotiation)
+    _show_finance(run)
+    console.print(f"finance in [bold]{run_dir / 'finance'}[/] (schedule.csv, finance.json)")
+    return run_dir
+
+
+def _show_finance(run: Any) -> None:
+    """Per party: what it pays from its own budgets and what others pay for it, over its
+    fiscal years, in its currency, and the budgets it exceeds; then the reserve pooled
+    against each party's own."""
+    if run.plan is not None and not run.schedule.empty:
+        from bordercompact.finance.plan import outlay_table
+
+        outlay = outlay_table(run.schedule, list(run.config.sources))
+        shown = Table(
+            "party",
+            "fiscal years",
+            "own money",
+            "paid by others",
+            "busiest year (own)",
+            "budgets exceeded",
+            title="payment schedule per party (its currency, region prices)",
+        )
+        for (party, currency), rows in outlay.groupby(["party", "currency"]):
+            busiest = rows.loc[rows["own"].idxmax()] if "own" in rows else None
+            flagged = run.over_budget[run.over_budget["party"] == party]
+            shown.add_row(
+                party,
+                f"{rows['fiscal_year'].min()}–{rows['fiscal_year'].max()}",
+                f"{_figure(rows.get('own', 0).sum())} {currency}",
+                f"{_figure(rows.get('others', 0).sum())} {currency}",
+                "" if busiest is None else f"FY{busiest['fiscal_year']}: {_figure(busiest['own'])}",
+                "none" if flagged.empty else ", ".join(flagged["budget_period"].astype(str)),
+            )
+        console.print(shown)
+        conditional = run.plan.conditional()
+        if conditional:
+            console.print(
+                "conditional grants (paid if their indicators are met): "
+                + ", ".join(f"{p} {_figure(v)}" for p, v in conditional.items())
+            )
+    reserve = run.reserve
+    if reserve is not None:
+        shown = Table(
+            "party",
+            "expected loss a year",
+            "own reserve",
+            "share of pooled: Euler",
+            "share: expected loss + load",
+            title=_reserve_terms(reserve.settings)
+            + f" ({reserve.settings.years:,} simulated years; capital: TVaR at "
+            f"1 − 1/{reserve.settings.return_period:g})",
+        )
+        for party in reserve.parties:
+            shown.add_row(
+                party,
+                _figure(reserve.expected_annual_loss[party]),
+                _figure(reserve.reserve.stand_alone[party]),
+                _figure(reserve.contributions["euler"][party]),
+                _figure(reserve.contributions["expected_loss_plus_load"][party]),
+            )
+        console.print(shown)
+        total = reserve.reserve.stand_alone_total
+        saved = reserve.reserve.benefit if abs(reserve.reserve.benefit) > 1e-9 * total else 0.0
+        console.print(
+            f"own reserves {_figure(reserve.reserve.stand_alone_total)}, pooled "
+            f"{_figure(reserve.reserve.pooled)}: diversification "
+            f"{_figure(saved)} ({saved / total if total else 0.0:.0%}); "
+            f"the pooled fund runs dry within {reserve.settings.horizon_years} years with "
+            f"probability {reserve.depletion_probability:.1%}"
+        )
+
+
+def _reserve_terms(settings: Any) -> str:
+    """What the reserve pays, in words."""
+    layer = settings.layer
+    if layer is None:
+        return (
+            f"reserve paying {settings.cover:.0%} of each party's yearly loss up to its "
+            f"1-in-{settings.return_period:g}-year loss"
+        )
+    return (
+        f"reserve paying {layer.ceding:.0%} of each party's yearly loss between "
+        f"{_figure(float(layer.attachment))} and {_figure(float(layer.exhaustion))}"
     )
 
 

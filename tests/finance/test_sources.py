@@ -97,3 +97,45 @@ def test_conditional_grants_are_named_and_can_be_left_out() -> None:
 def test_a_share_no_source_may_fund_is_named() -> None:
     with pytest.raises(FinanceError, match="b's share of levee"):
         funding_plan(NEEDS, [SOURCES[0], SOURCES[3]])
+
+
+def test_a_guarantee_lowers_a_loans_rate_for_a_fee_within_both_ceilings() -> None:
+    sources = [
+        source("bank", "loan", rate=0.04, tenor_years=10, ceiling=30.0),  # dearer than own money
+        source(
+            "backstop",
+            "guarantee",
+            guarantees="bank",
+            rate_reduction=0.02,
+            fee_rate=0.005,
+            ceiling=20.0,
+            eligible_parties=["a"],
+        ),
+        source("a-budget", "own_budget", party="a"),
+        source("b-budget", "own_budget", party="b"),
+    ]
+    plan = funding_plan(NEEDS, sources, discount_rate=0.03)
+    # 2 % plus a 0.5 % fee costs A less than its own money at 3 %: it borrows what the
+    # guarantee covers; the loan alone, at 4 %, costs more and is not drawn
+    assert loan_outlay_per_unit(0.02, 10, 0.03, fee_rate=0.005) < 1.0
+    assert plan.by_source()["bank+backstop"] == pytest.approx(20.0)
+    assert plan.by_source()["bank"] == pytest.approx(0.0, abs=1e-4)
+
+
+def test_a_guarantee_must_back_a_loan() -> None:
+    with pytest.raises(FinanceError, match="guarantees 'a-budget'"):
+        funding_plan(NEEDS, [*SOURCES, source("g", "guarantee", guarantees="a-budget")])
+
+
+def test_grants_are_shared_so_no_party_pays_a_larger_part_of_its_needs_than_it_must() -> None:
+    # one grant, eligible to both, enough for a third of all the needs: the least own
+    # outlay is reached by many splits; the plan takes the one where each party pays the
+    # same share of its own needs from its own money
+    needs = [Need("levee", "a", "levee", 60.0, 2028), Need("levee", "b", "levee", 30.0, 2028)]
+    sources = [
+        source("grant", "cross_border_fund", co_financing_rate=1.0, ceiling=30.0),
+        source("a-budget", "own_budget", party="a"),
+        source("b-budget", "own_budget", party="b"),
+    ]
+    plan = funding_plan(needs, sources)
+    assert plan.own_outlay == pytest.approx({"a": 40.0, "b": 20.0}, abs=1e-6)

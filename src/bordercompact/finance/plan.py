@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from bordercompact.finance.calendar import Kind, Payment
-from bordercompact.finance.sources import FundingPlan, Need, Source, funding_plan
+from bordercompact.finance.sources import (
+    FundingPlan,
+    Need,
+    Source,
+    annuity_per_unit,
+    funding_plan,
+    with_guarantees,
+)
 from bordercompact.measures.appraisal import yearly_capital, yearly_operating
 from bordercompact.measures.model import AppraisalSettings, Measure, yearly_discount_rates
 from bordercompact.measures.value import year_rate_factors
@@ -124,15 +131,18 @@ def payments(
 
 def _repayments(loan: Source, party: str, drawn: np.ndarray, years: np.ndarray) -> list[Payment]:
     """A loan's repayments: each year's drawdown repaid as an annuity over the tenor,
-    from the following year (the lender's payments are the drawdown itself)."""
-    rate, tenor = loan.rate, loan.tenor_years
-    annuity = 1.0 / tenor if rate == 0 else rate / (1.0 - (1.0 + rate) ** -tenor)
+    from the following year, with its yearly fee (a guarantee's) over the same years (the
+    lender's payments are the drawdown itself)."""
+    annuity = annuity_per_unit(loan.rate, loan.tenor_years)
     found = []
     for year, amount in zip(years, drawn, strict=True):
         if amount <= 0:
             continue
-        for later in range(int(year) + 1, int(year) + tenor + 1):
+        for later in range(int(year) + 1, int(year) + loan.tenor_years + 1):
             found.append(Payment(party, f"{loan.id} repayment", "capital", later, annuity * amount))
+            if loan.fee_rate:
+                fee = loan.fee_rate * amount
+                found.append(Payment(party, f"{loan.id} fee", "operating", later, fee))
     return found
 
 
@@ -152,11 +162,13 @@ def funding(
 
 
 def outlay_table(schedule: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
-    """Per party and fiscal year: what it pays itself (own budgets, loan repayments,
-    transfers) and what others pay for it (grants, loans' drawdowns), in its currency."""
+    """Per party and fiscal year: what it pays itself (``own``: own budgets, loan
+    repayments, transfers) and what others pay for it (``others``: grants, loans'
+    drawdowns), in its currency."""
     own = {s.id for s in sources if s.kind == "own_budget"} | {TRANSFER}
-    own |= {f"{s.id} repayment" for s in sources if s.kind == "loan"}
-    frame = schedule.assign(paid_by=np.where(schedule["source"].isin(own), "party", "others"))
+    loans = [s for s in with_guarantees(sources) if s.kind == "loan"]
+    own |= {f"{s.id} {what}" for s in loans for what in ("repayment", "fee")}
+    frame = schedule.assign(paid_by=np.where(schedule["source"].isin(own), "own", "others"))
     return (
         frame.pivot_table(
             index=["party", "fiscal_year", "currency"],

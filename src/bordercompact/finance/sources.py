@@ -9,8 +9,11 @@ eligible for (x_{m,i,s} ≤ rate_s · share_{m,i}, zero where the measure's kind
 the timing is not eligible); each source pays at most its ceiling, in all and per party.
 Minimized: the parties' own outlay — own budget lines count in full, a loan its
 repayments' present value per unit borrowed (:func:`loan_outlay_per_unit`), grants
-nothing — or, with ``preference``, each source's rank in the party's order of preference
-(grants first, own budget last, unless said otherwise).
+nothing — and among the plans that reach it, the one where the largest share of a
+party's needs paid from its own money is smallest; or, with ``preference``, each source's
+rank in the party's order of preference (grants first, own budget last, unless said
+otherwise). A guarantee backs a loan: the loan on its terms becomes one more source
+(:func:`with_guarantees`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy.optimize import linprog
 
-SourceKind = Literal["own_budget", "national", "cross_border_fund", "climate_finance", "loan"]
+SourceKind = Literal[
+    "own_budget", "national", "cross_border_fund", "climate_finance", "loan", "guarantee"
+]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
@@ -58,12 +63,21 @@ class Source(_Strict):
     conditional_on: Condition | None = None
     rate: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # a loan's yearly rate
     tenor_years: Annotated[int, Field(ge=1)] = 1  # a loan's repayment years
+    fee_rate: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # yearly, on the amount
+    guarantees: str | None = None  # a guarantee: the loan it backs
+    rate_reduction: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # a guarantee's
+    shares_ceiling_with: str | None = None  # another source whose ceiling it counts against
     preference: int | None = None  # rank in a party's order (1 first); default by kind
 
     @model_validator(mode="after")
     def _owned(self) -> Source:
         if self.kind == "own_budget" and self.party is None:
             raise ValueError("found an own_budget source without a party; expected its owner")
+        if (self.kind == "guarantee") != (self.guarantees is not None):
+            raise ValueError(
+                "found a guarantee without the loan it backs, or guarantees on another kind; "
+                "expected guarantees = <loan id> on a guarantee only"
+            )
         return self
 
 
@@ -85,20 +99,76 @@ DEFAULT_RANK = {
     "national": 3,
     "loan": 4,
     "own_budget": 5,
+    "guarantee": 4,  # not drawn on: it backs a loan
 }
 
 
-def loan_outlay_per_unit(rate: float, tenor_years: int, discount_rate: float) -> float:
+def loan_outlay_per_unit(
+    rate: float, tenor_years: int, discount_rate: float, fee_rate: float = 0.0
+) -> float:
     """The present value of repaying 1 borrowed as an annuity over ``tenor_years`` at
-    ``rate`` a year, discounted at ``discount_rate`` (first repayment a year after the
-    drawdown): A · Σ_{t=1..n} (1 + d)^−t with A = r / (1 − (1 + r)^−n) (A = 1/n for r = 0).
-    Below 1 when the loan is cheaper than the borrower's discount rate.
+    ``rate`` a year, with a yearly fee of ``fee_rate`` on the amount over the tenor (a
+    guarantee's), discounted at ``discount_rate`` (first payment a year after the
+    drawdown): (A + fee) · Σ_{t=1..n} (1 + d)^−t with A = r / (1 − (1 + r)^−n) (A = 1/n for
+    r = 0). Below 1 when the loan is cheaper than the borrower's discount rate.
 
     Reference: Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 2
     (annuities)."""
-    annuity = 1.0 / tenor_years if rate == 0 else rate / (1.0 - (1.0 + rate) ** -tenor_years)
     years = np.arange(1, tenor_years + 1)
-    return float(annuity * np.sum((1.0 + discount_rate) ** -years.astype(float)))
+    return float(
+        (annuity_per_unit(rate, tenor_years) + fee_rate)
+        * np.sum((1.0 + discount_rate) ** -years.astype(float))
+    )
+
+
+def annuity_per_unit(rate: float, tenor_years: int) -> float:
+    """The yearly repayment of 1 borrowed at ``rate`` over ``tenor_years``:
+    r / (1 − (1 + r)^−n), or 1/n without interest."""
+    return 1.0 / tenor_years if rate == 0 else rate / (1.0 - (1.0 + rate) ** -tenor_years)
+
+
+def with_guarantees(sources: Sequence[Source]) -> list[Source]:
+    """The sources a plan draws on: every source but the guarantees, and for each
+    guarantee the loan it backs on its terms — the loan's rate less the guarantee's
+    ``rate_reduction``, plus its yearly ``fee_rate`` — up to the guarantee's ceiling and
+    within the loan's own (``shares_ceiling_with``), for the parties and kinds both accept
+    (a credit enhancement as development banks offer them)."""
+    by_id = {s.id: s for s in sources}
+    found = [s for s in sources if s.kind != "guarantee"]
+    for guarantee in sources:
+        if guarantee.kind != "guarantee":
+            continue
+        loan = by_id.get(guarantee.guarantees or "")
+        if loan is None or loan.kind != "loan":
+            raise FinanceError(
+                f"source {guarantee.id!r} guarantees {guarantee.guarantees!r}; expected the "
+                "id of a loan among the sources"
+            )
+        found.append(
+            loan.model_copy(
+                update={
+                    "id": f"{loan.id}+{guarantee.id}",
+                    "name": {k: f"{v} (guaranteed)" for k, v in loan.name.items()},
+                    "rate": max(loan.rate - guarantee.rate_reduction, 0.0),
+                    "fee_rate": loan.fee_rate + guarantee.fee_rate,
+                    "ceiling": guarantee.ceiling,
+                    "ceiling_per_party": guarantee.ceiling_per_party,
+                    "eligible_parties": _both(loan.eligible_parties, guarantee.eligible_parties),
+                    "eligible_kinds": _both(loan.eligible_kinds, guarantee.eligible_kinds),
+                    "shares_ceiling_with": loan.id,
+                }
+            )
+        )
+    return found
+
+
+def _both(first: list[str], second: list[str]) -> list[str]:
+    """What two eligibility lists both accept (an empty list accepts anything)."""
+    if not first:
+        return list(second)
+    if not second:
+        return list(first)
+    return [x for x in first if x in second]
 
 
 def eligible(source: Source, need: Need) -> bool:
@@ -151,7 +221,7 @@ def funding_plan(
     the order of preference). ``without``: sources left out (e.g. conditional grants, to
     see who pays if their indicators fail). Raises :class:`FinanceError` naming the needs
     no combination of sources can cover."""
-    used = [s for s in sources if s.id not in set(without)]
+    used = [s for s in with_guarantees(sources) if s.id not in set(without)]
     n, m = len(needs), len(used)
     if n == 0:
         return FundingPlan([], used, np.zeros((0, m)), {})
@@ -169,7 +239,9 @@ def funding_plan(
     for j, source in enumerate(used):
         if source.ceiling is not None:
             row = np.zeros(n * m)
-            row[j::m] = 1.0
+            for i, other in enumerate(used):  # itself, and those counting against it
+                if i == j or other.shares_ceiling_with == source.id:
+                    row[i::m] = 1.0
             rows.append(row)
             limits.append(source.ceiling)
         if source.ceiling_per_party is not None:
@@ -205,7 +277,10 @@ def funding_plan(
             "the sources' ceilings cannot cover every party's share together; expected "
             "larger ceilings or own budget lines"
         )
-    amounts = result.x.reshape(n, m)
+    x = result.x
+    if objective == "own_outlay":
+        x = _evenly(c, needs, m, result.fun, rows, limits, equal, upper)
+    amounts = x.reshape(n, m)
     outlay: dict[str, float] = {}
     for k, need in enumerate(needs):
         for j, source in enumerate(used):
@@ -213,10 +288,57 @@ def funding_plan(
                 factor = (
                     1.0
                     if source.kind == "own_budget"
-                    else loan_outlay_per_unit(source.rate, source.tenor_years, discount_rate)
+                    else loan_outlay_per_unit(
+                        source.rate, source.tenor_years, discount_rate, source.fee_rate
+                    )
                 )
                 outlay[need.party] = outlay.get(need.party, 0.0) + factor * amounts[k, j]
     return FundingPlan(list(needs), used, amounts, outlay)
+
+
+def _evenly(
+    c: np.ndarray,
+    needs: Sequence[Need],
+    m: int,
+    least: float,
+    rows: list[np.ndarray],
+    limits: list[float],
+    equal: np.ndarray,
+    upper: np.ndarray,
+) -> np.ndarray:
+    """Among the plans with the least total own outlay, the one whose largest share of a
+    party's needs paid from its own money is smallest (the grants shared out evenly rather
+    than as the solver happens to): minimize t with own_i ≤ t · need_i, Σ own ≤ least."""
+    n = len(needs)
+    parties = sorted({need.party for need in needs})
+    width = n * m + 1
+    cover = [np.append(row, 0.0) for row in rows]
+    bounds_up = list(limits)
+    total = np.append(c, 0.0)
+    cover.append(total)
+    bounds_up.append(least + 1e-9 * max(abs(least), 1.0))
+    for party in parties:
+        row = np.zeros(width)
+        need = 0.0
+        for k, item in enumerate(needs):
+            if item.party == party:
+                row[k * m : (k + 1) * m] = c[:m]
+                need += item.amount
+        row[-1] = -need
+        cover.append(row)
+        bounds_up.append(0.0)
+    objective = np.zeros(width)
+    objective[-1] = 1.0
+    result = linprog(
+        objective,
+        A_ub=np.array(cover),
+        b_ub=np.array(bounds_up),
+        A_eq=np.hstack([equal, np.zeros((n, 1))]),
+        b_eq=np.array([need.amount for need in needs]),
+        bounds=[*zip(np.zeros(n * m), upper, strict=True), (0.0, None)],
+        method="highs",
+    )
+    return result.x[:-1] if result.status == 0 else np.zeros(0)
 
 
 def _unit_cost(source: Source, objective: str, discount_rate: float) -> float:
@@ -227,7 +349,7 @@ def _unit_cost(source: Source, objective: str, discount_rate: float) -> float:
     if source.kind == "own_budget":
         return 1.0
     if source.kind == "loan":
-        return loan_outlay_per_unit(source.rate, source.tenor_years, discount_rate)
+        return loan_outlay_per_unit(source.rate, source.tenor_years, discount_rate, source.fee_rate)
     return 0.0
 
 

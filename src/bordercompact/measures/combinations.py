@@ -70,6 +70,10 @@ class MeasureSets:
         self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
 
     @property
+    def region(self) -> Region:
+        return self._region
+
+    @property
     def region_root(self) -> Path:
         return self._region.root
 
