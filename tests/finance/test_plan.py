@@ -85,3 +85,19 @@ def test_payments_follow_the_costs_year_by_year_and_loans_are_repaid() -> None:
     assert by[("b", "bank repayment", "capital", 2028)] == pytest.approx(13.25)
     assert not any(p.source == TRANSFER for p in paid)
     np.testing.assert_allclose(plan.amounts.sum(axis=1), [n.amount for n in plan.needs])
+
+
+def test_upkeep_is_paid_to_the_end_of_a_measures_life_past_the_appraisal() -> None:
+    deal = portfolio()
+    pays = [
+        {"a": 45.0, "b": 0.0} if "levee" in o.measures else {"a": 0.0, "b": 4.0}
+        for o in deal.options
+    ]
+    short = SETTINGS.model_copy(update={"last_year": 2027})  # the appraisal stops in 2027
+    sources = [
+        Source(id="a-budget", kind="own_budget", party="a", name={"en": "A"}),
+        Source(id="b-budget", kind="own_budget", party="b", name={"en": "B"}),
+    ]
+    _, _, paid = funding(deal, pays, works(), short, sources)
+    upkeep = {p.calendar_year for p in paid if p.kind == "operating" and p.party == "a"}
+    assert upkeep == {2027, 2028, 2029}  # built in 2026, working three years

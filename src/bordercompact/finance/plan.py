@@ -95,7 +95,10 @@ def payments(
     each need's nominal capital and operating costs in the years they fall, shared among
     its sources as the plan shares its amount; a loan's part paid by the lender and repaid
     by the party as an annuity over the loan's tenor from the year after; and the players'
-    transfers (their parts beyond 100 %, or below 0)."""
+    transfers (their parts beyond 100 %, or below 0). Operation and maintenance run over
+    each measure's whole working life, past the appraisal's last year if it lasts longer
+    (the appraisal counts only its own years; the treasuries pay to the end)."""
+    settings = whole_lives(settings, [measures[m] for m in parts.works])
     years = np.arange(settings.first_year, settings.last_year + 1)
     found: list[Payment] = []
     for k, need in enumerate(plan.needs):
@@ -127,6 +130,12 @@ def payments(
                 if amount:
                     found.append(Payment(party, TRANSFER, "capital", int(year), float(amount)))
     return found
+
+
+def whole_lives(settings: AppraisalSettings, measures: list[Measure]) -> AppraisalSettings:
+    """The appraisal's years extended to the last year any of ``measures`` works."""
+    ends = [max(m.construction_years) + m.lifetime_years for m in measures]
+    return settings.model_copy(update={"last_year": max([settings.last_year, *ends])})
 
 
 def _repayments(loan: Source, party: str, drawn: np.ndarray, years: np.ndarray) -> list[Payment]:
