@@ -80,6 +80,21 @@ def test_the_plan_covers_every_share_and_the_grant_pays_up_to_its_ceiling(financ
     assert set(schedule.loc[schedule["party"] == "north", "fiscal_year"]) >= {2026, 2027}
     over = pd.read_csv(run_dir / "finance/over_budget.csv")
     assert set(over["party"]) == {"north"} and (over["excess"] > 0).all()
+    # the budget is measured against north's own money only (its budget and the
+    # transfers it pays): the grant's part is not north's commitment
+    own = (
+        schedule[
+            (schedule["party"] == "north")
+            & (schedule["kind"] == "capital")
+            & schedule["source"].isin(["north-budget", "transfer"])
+        ]
+        .groupby("fiscal_year")["amount_party"]
+        .sum()
+    )
+    capital = over[over["kind"] == "capital"]
+    for _, row in capital.iterrows():
+        year = int(str(row["budget_period"])[-4:])
+        assert row["excess"] == pytest.approx(own[year] - 1.0)
 
 
 def test_the_reserve_compares_own_reserves_with_a_pooled_one(financed) -> None:

@@ -15,6 +15,12 @@ from tests.negotiate.tables import positions, two_cities
 SETTINGS = AppraisalSettings(first_year=2026, last_year=2030, discount_rate=0.0)
 
 
+BUDGETS = [
+    Source(id="a-budget", kind="own_budget", party="a", name={"en": "A"}),
+    Source(id="b-budget", kind="own_budget", party="b", name={"en": "B"}),
+]
+
+
 def works() -> dict[str, Measure]:
     """The two cities' measures with real costs: 30 and 15 of capital in 2026, 1 a year
     of upkeep while they work; floodproofing 4, no upkeep."""
@@ -57,8 +63,7 @@ def test_payments_follow_the_costs_year_by_year_and_loans_are_repaid() -> None:
         for o in deal.options
     ]
     sources = [
-        Source(id="a-budget", kind="own_budget", party="a", name={"en": "A"}),
-        Source(id="b-budget", kind="own_budget", party="b", name={"en": "B"}),
+        *BUDGETS,
         Source(
             id="bank",
             kind="loan",
@@ -95,9 +100,40 @@ def test_upkeep_is_paid_to_the_end_of_a_measures_life_past_the_appraisal() -> No
     ]
     short = SETTINGS.model_copy(update={"last_year": 2027})  # the appraisal stops in 2027
     sources = [
-        Source(id="a-budget", kind="own_budget", party="a", name={"en": "A"}),
-        Source(id="b-budget", kind="own_budget", party="b", name={"en": "B"}),
+        *BUDGETS,
     ]
     _, _, paid = funding(deal, pays, works(), short, sources)
     upkeep = {p.calendar_year for p in paid if p.kind == "operating" and p.party == "a"}
     assert upkeep == {2027, 2028, 2029}  # built in 2026, working three years
+
+
+def test_works_and_upkeep_are_funded_apart_and_a_loan_for_upkeep_is_repaid_from_upkeep() -> None:
+    deal = portfolio()
+    pays = [
+        {"a": 45.0, "b": 0.0} if "levee" in o.measures else {"a": 0.0, "b": 4.0}
+        for o in deal.options
+    ]
+    sources = [
+        *BUDGETS,
+        # an interest-free credit line for A's upkeep only
+        Source(
+            id="upkeep-credit",
+            kind="loan",
+            name={"en": "credit"},
+            rate=0.0,
+            tenor_years=1,
+            eligible_parties=["a"],
+            funds=["operating"],
+        ),
+    ]
+    _, plan, paid = funding(deal, pays, works(), SETTINGS, sources, objective="preference")
+    a_needs = {(n.measure, n.cost): n.amount for n in plan.needs if n.party == "a"}
+    # A's flood works: 45 of capital and 2 a year of upkeep for three years (no discount)
+    assert a_needs[("basin", "capital")] + a_needs[("levee", "capital")] == pytest.approx(45.0)
+    assert a_needs[("basin", "operating")] + a_needs[("levee", "operating")] == pytest.approx(6.0)
+    assert plan.by_source()["upkeep-credit"] == pytest.approx(6.0)
+    repaid = [p for p in paid if p.source == "upkeep-credit repayment"]
+    assert {p.kind for p in repaid} == {"operating"}
+    assert sum(p.amount_region for p in repaid) == pytest.approx(6.0)
+    capital = [p for p in paid if p.party == "a" and p.kind == "capital"]
+    assert {p.source for p in capital} == {"a-budget"}

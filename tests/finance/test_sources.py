@@ -139,3 +139,17 @@ def test_grants_are_shared_so_no_party_pays_a_larger_part_of_its_needs_than_it_m
     ]
     plan = funding_plan(needs, sources)
     assert plan.own_outlay == pytest.approx({"a": 40.0, "b": 20.0}, abs=1e-6)
+
+
+def test_grants_and_loans_pay_for_works_not_upkeep_unless_they_say_so() -> None:
+    upkeep = [Need("levee", "a", "levee", 10.0, 2028, "operating", last_year=2060)]
+    grant = source("grant", "cross_border_fund", co_financing_rate=1.0)
+    own = source("a-budget", "own_budget", party="a")
+    assert funding_plan(upkeep, [grant, own]).by_source()["grant"] == pytest.approx(0.0)
+    # a fund that pays upkeep too, but only until 2050, cannot carry upkeep to 2060
+    until_2050 = grant.model_copy(
+        update={"funds": ["capital", "operating"], "available_until": 2050}
+    )
+    assert funding_plan(upkeep, [until_2050, own]).by_source()["grant"] == pytest.approx(0.0)
+    for_life = until_2050.model_copy(update={"available_until": 2060})
+    assert funding_plan(upkeep, [for_life, own]).by_source()["grant"] == pytest.approx(10.0)

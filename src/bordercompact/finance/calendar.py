@@ -321,7 +321,20 @@ def over_budget(
     budgets: Mapping[str, Mapping[str, Mapping[int, float]]],
     calendars: Mapping[str, FiscalCalendar],
 ) -> pd.DataFrame:
-    """The budget periods in which a party's commitments exceed its stated budget.
+    """The budget periods in which a party's commitments exceed its stated budget: the
+    rows of :func:`budget_use` whose commitments exceed the budget by more than
+    :data:`BUDGET_TOLERANCE` of it."""
+    used = budget_use(schedule, budgets, calendars)
+    exceeds = used["commitments"] > used["budget"] * (1 + BUDGET_TOLERANCE)
+    return used[exceeds].reset_index(drop=True)
+
+
+def budget_use(
+    schedule: pd.DataFrame,
+    budgets: Mapping[str, Mapping[str, Mapping[int, float]]],
+    calendars: Mapping[str, FiscalCalendar],
+) -> pd.DataFrame:
+    """Each stated budget beside the commitments that fall in its period.
 
     Parameters
     ----------
@@ -339,9 +352,9 @@ def over_budget(
     -------
     pandas.DataFrame
         Columns :data:`OVER_BUDGET_COLUMNS`, one row per party, budget period (label, as
-        :func:`budget_period_label`) and kind, in that order, whose commitments (sum of
-        ``amount_party``) exceed the budget by more than :data:`BUDGET_TOLERANCE` of it;
-        ``excess = commitments − budget``. Periods without a stated budget are not flagged.
+        :func:`budget_period_label`) and kind with a stated budget, in that order:
+        commitments (sum of ``amount_party``) and ``excess = commitments − budget``
+        (negative: room left).
     """
     rows = []
     for party, by_kind in sorted(budgets.items()):
@@ -362,12 +375,11 @@ def over_budget(
             for first_year, budget in sorted(by_period.items()):
                 _check_budget(party, kind, first_year, budget, calendar)
                 commitments = committed.get(first_year, 0.0)
-                if commitments > budget + BUDGET_TOLERANCE * budget:
-                    label = budget_period_label(first_year, calendar)
-                    currency = chosen["currency"].iloc[0]
-                    rows.append(
-                        (party, label, kind, budget, commitments, commitments - budget, currency)
-                    )
+                label = budget_period_label(first_year, calendar)
+                currency = lines["currency"].iloc[0] if len(lines) else ""
+                rows.append(
+                    (party, label, kind, budget, commitments, commitments - budget, currency)
+                )
     flagged = pd.DataFrame(rows, columns=list(OVER_BUDGET_COLUMNS))
     return flagged.sort_values(["party", "budget_period", "kind"], ignore_index=True)
 

@@ -15,6 +15,7 @@ import pandas as pd
 from bordercompact.finance.calendar import (
     FiscalCalendar,
     budget_period_of,
+    budget_use,
     fiscal_schedule,
     over_budget,
     party_rate,
@@ -25,7 +26,7 @@ from bordercompact.finance.config import (
     ReserveSettings,
     load_finance,
 )
-from bordercompact.finance.plan import Parts, funding, outlay_table
+from bordercompact.finance.plan import Parts, funding, outlay_table, own_sources, parts_table
 from bordercompact.finance.pool import (
     FixedContribution,
     LayerTerms,
@@ -34,7 +35,7 @@ from bordercompact.finance.pool import (
     TopUp,
     pool_comparison,
 )
-from bordercompact.finance.sources import FundingPlan
+from bordercompact.finance.sources import FinanceError, FundingPlan
 from bordercompact.harmonize.currency import read_exchange_rates
 from bordercompact.measures.model import load_measures
 from bordercompact.measures.outputs import (
@@ -68,7 +69,8 @@ class FinanceRun:
     parts: Parts | None  # None without a deal
     plan: FundingPlan | None
     schedule: pd.DataFrame  # per party, source, fiscal year, kind: amounts
-    over_budget: pd.DataFrame
+    over_budget: pd.DataFrame  # the budget periods exceeded
+    budgets: pd.DataFrame  # every stated budget beside its commitments
     fallback_outlay: dict[str, float]  # own outlay if conditional grants are not paid
     reserve: PoolComparison | None
     reserve_rules: dict[str, dict[str, float]]  # the capital game shared by every rule
@@ -87,7 +89,7 @@ def finance_stage(
     rates = _rates(region)
     parts = plan = None
     schedule = pd.DataFrame()
-    flagged = pd.DataFrame()
+    flagged = used = pd.DataFrame()
     fallback: dict[str, float] = {}
     if deal.portfolio is not None and deal.sharing is not None:
         measures = negotiation.table.measures
@@ -105,7 +107,10 @@ def finance_stage(
             {p: rates[p] for p in players},
             {p: currencies[p] for p in players},
         )
-        flagged = over_budget(schedule, _budgets(config, schedule, calendars), calendars)
+        own = schedule[schedule["source"].isin(own_sources(list(config.sources)))]
+        stated = _budgets(config, own, calendars)
+        used = budget_use(own, stated, calendars)
+        flagged = over_budget(own, stated, calendars)
         conditional = [s.id for s in config.sources if s.conditional_on is not None]
         if conditional:
             _, without, _ = funding(
@@ -126,7 +131,7 @@ def finance_stage(
             for method, allocation in allocate_all(reserve.game).items():
                 if allocation.shares is not None:
                     rules[method] = allocation.shares
-    return FinanceRun(config, parts, plan, schedule, flagged, fallback, reserve, rules or {})
+    return FinanceRun(config, parts, plan, schedule, flagged, used, fallback, reserve, rules or {})
 
 
 def _discount_rate(config: FinanceConfig, settings: Any) -> float:
@@ -141,11 +146,14 @@ def _budgets(
     calendars: Mapping[str, FiscalCalendar],
 ) -> dict[str, dict[str, dict[int, float]]]:
     """Each player's budget per kind and budget period of its schedule: the sum of the
-    fiscal years' budgets (one amount for every year, or per fiscal year) in the period."""
+    budgets (one amount for every fiscal year, or per fiscal year) of every fiscal year in
+    the period (two in a biennial cycle)."""
     budgets: dict[str, dict[str, dict[int, float]]] = {}
     for party in sorted(set(schedule["party"])):
         calendar = calendars[party]
-        years = sorted(set(schedule.loc[schedule["party"] == party, "fiscal_year"]))
+        length = 2 if calendar.cycle == "biennial" else 1
+        years = set(schedule.loc[schedule["party"] == party, "fiscal_year"])
+        periods = sorted({budget_period_of(int(year), calendar) for year in years})
         position = config.party(party)
         for kind, given in (
             ("capital", position.capital_budget),
@@ -154,11 +162,13 @@ def _budgets(
             if given is None:
                 continue
             by_period: dict[int, float] = {}
-            for year in years:
-                amount = given.get(year) if isinstance(given, dict) else float(given)
-                if amount is not None:
-                    first = budget_period_of(year, calendar)
-                    by_period[first] = by_period.get(first, 0.0) + float(amount)
+            for first in periods:
+                amounts = [
+                    given.get(year) if isinstance(given, dict) else float(given)
+                    for year in range(first, first + length)
+                ]
+                if all(amount is not None for amount in amounts):
+                    by_period[first] = float(sum(a for a in amounts if a is not None))
             budgets.setdefault(party, {})[kind] = by_period
     return budgets
 
@@ -167,12 +177,18 @@ def _rates(region: Region) -> dict[str, float]:
     """Each party's currency per unit of the region currency at the region's price year."""
     settings = region.settings
     currency, year = settings.currency, settings.price_year
+    foreign = sorted({p.currency for p in region.parties if p.currency != currency})
     if settings.exchange_rates is None:
-        return {p.id: 1.0 for p in region.parties if p.currency == currency} | {
-            p.id: math.nan for p in region.parties if p.currency != currency
-        }
+        if foreign:
+            raise FinanceError(
+                f"region.toml: no exchange_rates; expected a table of rates from {currency} "
+                f"to {', '.join(foreign)} for {year}, to pay each party in its currency"
+            )
+        return {p.id: 1.0 for p in region.parties}
     problems = ProblemLog()
     rates = read_exchange_rates(region.path(settings.exchange_rates), problems)
+    if problems.has_errors:
+        raise FinanceError("; ".join(p.message for p in problems.errors))
     return {
         p.id: 1.0 if p.currency == currency else party_rate(rates, currency, p.currency, year)
         for p in region.parties
@@ -192,7 +208,7 @@ def pool(risk: RiskRun, settings: ReserveSettings) -> PoolComparison:
         None,
     )
     if line is None:
-        raise ValueError(
+        raise FinanceError(
             f"finance.toml: reserve: no present risk line of {settings.hazard} × "
             f"{settings.exposure}; expected a hazard and exposure of risk.toml"
         )
@@ -308,7 +324,9 @@ def _finite(value: Any) -> Any:
 def write_finance(run: FinanceRun, run_dir: Path) -> list[Path]:
     """``finance/schedule.csv`` (per party, source, fiscal year and kind, in the party's
     currency), ``outlay.csv`` (per party and fiscal year: own money and others'),
-    ``plan.csv`` (per measure, party and source), ``over_budget.csv``, ``reserve.csv``
+    ``plan.csv`` (per measure, party, cost and source), ``parts.csv`` (each player's
+    part of each measure's works and transfers), ``budgets.csv`` (every stated budget and
+    its commitments), ``over_budget.csv``, ``reserve.csv``
     and ``finance.json``."""
     out = run_dir / "finance"
     out.mkdir(parents=True, exist_ok=True)
@@ -321,11 +339,14 @@ def write_finance(run: FinanceRun, run_dir: Path) -> list[Path]:
         tables["schedule.csv"] = run.schedule
         tables["outlay.csv"] = outlay_table(run.schedule, list(run.config.sources))
         tables["over_budget.csv"] = run.over_budget
+        tables["budgets.csv"] = run.budgets
+        tables["parts.csv"] = parts_table(run.parts)
         tables["plan.csv"] = pd.DataFrame(
             [
                 {
                     "measure": n.measure,
                     "party": n.party,
+                    "cost": n.cost,
                     "source": s.id,
                     "amount": run.plan.amounts[k, j],
                 }

@@ -61,27 +61,50 @@ def measure_parts(portfolio: Portfolio, pays: list[dict[str, float]]) -> Parts:
     return Parts(works, moved)
 
 
+def parts_table(parts: Parts | None) -> pd.DataFrame:
+    """Per measure and player: its part of the works and of the transfers (fractions of
+    the measure's costs)."""
+    rows = (
+        []
+        if parts is None
+        else [
+            (measure, party, part, parts.transfers[measure].get(party, 0.0))
+            for measure, by_party in parts.works.items()
+            for party, part in by_party.items()
+        ]
+    )
+    return pd.DataFrame(rows, columns=["measure", "party", "works", "transfer"])
+
+
 def needs(parts: Parts, measures: Mapping[str, Measure], settings: AppraisalSettings) -> list[Need]:
-    """What each player has to fund: its positive part of each measure's costs (present
-    value, discounted as the appraisal discounts)."""
-    factors = year_rate_factors(yearly_discount_rates(settings))
+    """What each player has to fund: its positive part of each measure's capital and, apart,
+    of its operation and maintenance over the whole working life (present values,
+    discounted as the appraisal discounts, past its last year at that year's rate)."""
+    lives = whole_lives(settings, [measures[m] for m in parts.works])
+    rates = yearly_discount_rates(lives)
+    factors = year_rate_factors(rates)
     found = []
     for measure_id, by_party in parts.works.items():
         measure = measures[measure_id]
-        cost = float(
-            (yearly_capital(measure, settings) + yearly_operating(measure, settings)) @ factors
-        )
+        costs = {
+            "capital": float(yearly_capital(measure, lives) @ factors),
+            "operating": float(yearly_operating(measure, lives) @ factors),
+        }
+        end = max(measure.construction_years) + measure.lifetime_years
         for party, part in by_party.items():
-            if part > 0:
-                found.append(
-                    Need(
-                        measure_id,
-                        party,
-                        measure.kind,
-                        part * cost,
-                        max(measure.construction_years),
+            for cost, amount in costs.items():
+                if part > 0 and amount > 0:
+                    found.append(
+                        Need(
+                            measure_id,
+                            party,
+                            measure.kind,
+                            part * amount,
+                            max(measure.construction_years),
+                            cost,  # type: ignore[arg-type]
+                            end,
+                        )
                     )
-                )
     return found
 
 
@@ -104,31 +127,34 @@ def payments(
     for k, need in enumerate(plan.needs):
         measure = measures[need.measure]
         part = parts.works[need.measure][need.party]
-        streams: dict[Kind, np.ndarray] = {
-            "capital": part * yearly_capital(measure, settings),
-            "operating": part * yearly_operating(measure, settings),
-        }
+        stream = part * (
+            yearly_capital(measure, settings)
+            if need.cost == "capital"
+            else yearly_operating(measure, settings)
+        )
         for j, source in enumerate(plan.sources):
             share = plan.amounts[k, j] / need.amount if need.amount else 0.0
             if share <= 1e-12:
                 continue
-            for kind, stream in streams.items():
-                for year, amount in zip(years, stream, strict=True):
-                    if amount:
-                        found.append(
-                            Payment(need.party, source.id, kind, int(year), share * amount)
-                        )
+            for year, amount in zip(years, stream, strict=True):
+                if amount:
+                    paid = Payment(need.party, source.id, need.cost, int(year), share * amount)
+                    found.append(paid)
             if source.kind == "loan":
-                found += _repayments(source, need.party, share * streams["capital"], years)
+                found += _repayments(source, need.party, share * stream, years, need.cost)
     for measure_id, by_party in parts.transfers.items():
         measure = measures[measure_id]
-        total = yearly_capital(measure, settings) + yearly_operating(measure, settings)
+        streams: dict[Kind, np.ndarray] = {
+            "capital": yearly_capital(measure, settings),
+            "operating": yearly_operating(measure, settings),
+        }
         for party, moved in by_party.items():
             if abs(moved) <= 1e-12:
                 continue
-            for year, amount in zip(years, moved * total, strict=True):
-                if amount:
-                    found.append(Payment(party, TRANSFER, "capital", int(year), float(amount)))
+            for kind, stream in streams.items():
+                for year, amount in zip(years, moved * stream, strict=True):
+                    if amount:
+                        found.append(Payment(party, TRANSFER, kind, int(year), float(amount)))
     return found
 
 
@@ -138,17 +164,20 @@ def whole_lives(settings: AppraisalSettings, measures: list[Measure]) -> Apprais
     return settings.model_copy(update={"last_year": max([settings.last_year, *ends])})
 
 
-def _repayments(loan: Source, party: str, drawn: np.ndarray, years: np.ndarray) -> list[Payment]:
+def _repayments(
+    loan: Source, party: str, drawn: np.ndarray, years: np.ndarray, kind: Kind
+) -> list[Payment]:
     """A loan's repayments: each year's drawdown repaid as an annuity over the tenor,
     from the following year, with its yearly fee (a guarantee's) over the same years (the
-    lender's payments are the drawdown itself)."""
+    lender's payments are the drawdown itself); repayments count in the budget (``kind``)
+    the loan paid for."""
     annuity = annuity_per_unit(loan.rate, loan.tenor_years)
     found = []
     for year, amount in zip(years, drawn, strict=True):
         if amount <= 0:
             continue
         for later in range(int(year) + 1, int(year) + loan.tenor_years + 1):
-            found.append(Payment(party, f"{loan.id} repayment", "capital", later, annuity * amount))
+            found.append(Payment(party, f"{loan.id} repayment", kind, later, annuity * amount))
             if loan.fee_rate:
                 fee = loan.fee_rate * amount
                 found.append(Payment(party, f"{loan.id} fee", "operating", later, fee))
@@ -170,13 +199,19 @@ def funding(
     return parts, plan, payments(plan, parts, measures, settings)
 
 
+def own_sources(sources: list[Source]) -> set[str]:
+    """The schedule's sources that are the party's own money: its budgets, its loans'
+    repayments and fees, and transfers."""
+    loans = [s for s in with_guarantees(sources) if s.kind == "loan"]
+    own = {s.id for s in sources if s.kind == "own_budget"} | {TRANSFER}
+    return own | {f"{s.id} {what}" for s in loans for what in ("repayment", "fee")}
+
+
 def outlay_table(schedule: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
     """Per party and fiscal year: what it pays itself (``own``: own budgets, loan
     repayments, transfers) and what others pay for it (``others``: grants, loans'
     drawdowns), in its currency."""
-    own = {s.id for s in sources if s.kind == "own_budget"} | {TRANSFER}
-    loans = [s for s in with_guarantees(sources) if s.kind == "loan"]
-    own |= {f"{s.id} {what}" for s in loans for what in ("repayment", "fee")}
+    own = own_sources(sources)
     frame = schedule.assign(paid_by=np.where(schedule["source"].isin(own), "own", "others"))
     return (
         frame.pivot_table(

@@ -68,6 +68,14 @@ class Source(_Strict):
     rate_reduction: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # a guarantee's
     shares_ceiling_with: str | None = None  # another source whose ceiling it counts against
     preference: int | None = None  # rank in a party's order (1 first); default by kind
+    # what it pays for: grants and loans capital only unless said, own money both
+    funds: list[Literal["capital", "operating"]] | None = None
+
+    @property
+    def pays_for(self) -> list[str]:
+        if self.funds is not None:
+            return list(self.funds)
+        return ["capital", "operating"] if self.kind in ("own_budget", "national") else ["capital"]
 
     @model_validator(mode="after")
     def _owned(self) -> Source:
@@ -90,6 +98,8 @@ class Need:
     kind: str | None  # the measure's kind (for eligibility)
     amount: float  # present value, region currency
     last_construction_year: int
+    cost: Literal["capital", "operating"] = "capital"  # what it pays for
+    last_year: int | None = None  # the last year it is paid (operating: end of life)
 
 
 #: The default order of preference: grants before loans before own money.
@@ -181,7 +191,10 @@ def eligible(source: Source, need: Need) -> bool:
         return False
     if source.eligible_parties and need.party not in source.eligible_parties:
         return False
-    return source.available_until is None or need.last_construction_year <= source.available_until
+    if need.cost not in source.pays_for:
+        return False
+    last = need.last_construction_year if need.cost == "capital" else need.last_year
+    return source.available_until is None or (last or 0) <= source.available_until
 
 
 @dataclass(frozen=True)
@@ -279,7 +292,8 @@ def funding_plan(
         )
     x = result.x
     if objective == "own_outlay":
-        x = _evenly(c, needs, m, result.fun, rows, limits, equal, upper)
+        evenly = _evenly(c, needs, m, result.fun, rows, limits, equal, upper)
+        x = evenly if evenly.size else result.x  # the first plan if the second LP fails
     amounts = x.reshape(n, m)
     outlay: dict[str, float] = {}
     for k, need in enumerate(needs):

@@ -238,6 +238,10 @@ def deal_document(run: NegotiationRun) -> dict[str, Any]:
                 "gains_in_share_of_samples": deal.robustness.get(p),
                 "zone_low": deal.zones.get(p, (math.nan, math.nan))[0],
                 "zone_high": deal.zones.get(p, (math.nan, math.nan))[1],
+                "avoided_per_year": sum(o.avoided_now.get(p, 0.0) for o in portfolio.options),
+                "avoided_per_year_most_vulnerable": sum(
+                    o.avoided_vulnerable.get(p, 0.0) for o in portfolio.options
+                ),
             }
             for p in run.config.players
         ],
