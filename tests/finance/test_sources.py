@@ -153,3 +153,22 @@ def test_grants_and_loans_pay_for_works_not_upkeep_unless_they_say_so() -> None:
     assert funding_plan(upkeep, [until_2050, own]).by_source()["grant"] == pytest.approx(0.0)
     for_life = until_2050.model_copy(update={"available_until": 2060})
     assert funding_plan(upkeep, [for_life, own]).by_source()["grant"] == pytest.approx(10.0)
+
+
+def test_among_equally_good_plans_the_same_one_is_chosen_after_a_tiny_change() -> None:
+    # grants and a loan that can pay any of four needs of two parties, enough for part of
+    # them: many plans are equally good; a change in the last digits must not switch plans
+    needs = [Need(f"m{i}", "ab"[i % 2], "levee", 10.0 + i, 2028) for i in range(4)]
+    sources = [
+        source("grant", "cross_border_fund", co_financing_rate=1.0, ceiling=23.0),
+        source("fund", "climate_finance", co_financing_rate=0.5, ceiling=5.0),
+        source("loan", "loan", rate=0.0, tenor_years=5, ceiling=3.0),
+        source("a-budget", "own_budget", party="a"),
+        source("b-budget", "own_budget", party="b"),
+    ]
+    plan = funding_plan(needs, sources)
+    nudged = [Need(n.measure, n.party, n.kind, n.amount * (1 + 1e-12), 2028) for n in needs]
+    again = funding_plan(nudged, sources)
+
+    np.testing.assert_allclose(again.amounts, plan.amounts, rtol=1e-6, atol=1e-6)
+    assert again.own_outlay == pytest.approx(plan.own_outlay, rel=1e-9)

@@ -55,7 +55,7 @@ def measure_parts(portfolio: Portfolio, pays: list[dict[str, float]]) -> Parts:
         part = {p: amount / option.cost if option.cost else 0.0 for p, amount in paid.items()}
         positive = sum(max(x, 0.0) for x in part.values())
         work = {p: max(x, 0.0) / positive if positive else 0.0 for p, x in part.items()}
-        for measure in option.measures:
+        for measure in sorted(option.measures):  # one order in every run (sets are not)
             works[measure] = work
             moved[measure] = {p: part[p] - work[p] for p in part}
     return Parts(works, moved)
@@ -84,7 +84,7 @@ def needs(parts: Parts, measures: Mapping[str, Measure], settings: AppraisalSett
     rates = yearly_discount_rates(lives)
     factors = year_rate_factors(rates)
     found = []
-    for measure_id, by_party in parts.works.items():
+    for measure_id, by_party in sorted(parts.works.items()):
         measure = measures[measure_id]
         costs = {
             "capital": float(yearly_capital(measure, lives) @ factors),

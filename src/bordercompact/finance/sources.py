@@ -293,7 +293,10 @@ def funding_plan(
     x = result.x
     if objective == "own_outlay":
         evenly = _evenly(c, needs, m, result.fun, rows, limits, equal, upper)
-        x = evenly if evenly.size else result.x  # the first plan if the second LP fails
+        if evenly.size:  # else the first plan
+            least_share = float(evenly[-1])
+            x = _settled(c, needs, used, rows, limits, equal, upper, result.fun, least_share)
+            x = x if x.size else evenly[:-1]
     amounts = x.reshape(n, m)
     outlay: dict[str, float] = {}
     for k, need in enumerate(needs):
@@ -322,7 +325,8 @@ def _evenly(
 ) -> np.ndarray:
     """Among the plans with the least total own outlay, the one whose largest share of a
     party's needs paid from its own money is smallest (the grants shared out evenly rather
-    than as the solver happens to): minimize t with own_i ≤ t · need_i, Σ own ≤ least."""
+    than as the solver happens to): minimize t with own_i ≤ t · need_i, Σ own ≤ least.
+    The plan, with t last; empty if the program fails."""
     n = len(needs)
     parties = sorted({need.party for need in needs})
     width = n * m + 1
@@ -352,7 +356,58 @@ def _evenly(
         bounds=[*zip(np.zeros(n * m), upper, strict=True), (0.0, None)],
         method="highs",
     )
-    return result.x[:-1] if result.status == 0 else np.zeros(0)
+    return result.x if result.status == 0 else np.zeros(0)
+
+
+#: How much worse than its optimum a later stage of the plan may make an earlier stage's
+#: objective (relative): room for rounding, not for a different plan.
+STAGE_SLACK = 1e-9
+
+
+def _settled(
+    c: np.ndarray,
+    needs: Sequence[Need],
+    used: Sequence[Source],
+    rows: list[np.ndarray],
+    limits: list[float],
+    equal: np.ndarray,
+    upper: np.ndarray,
+    least: float,
+    least_share: float,
+) -> np.ndarray:
+    """One plan among the equally good: the least own outlay in all (``least``), no
+    party paying a larger share of its needs from its own money than ``least_share``, then
+    the sources in the order of preference, ties broken by the order of the needs and
+    sources. The earlier stages leave many plans equally good, and a solver may return any
+    of them, or another after a change in the last digits of an input; bound only by
+    those stages' optimal values (unique), this stage makes the plan unique, so that a
+    re-run gives the same payments. Empty if the program fails."""
+    n, m = len(needs), len(used)
+    cover, bounds_up = list(rows), list(limits)
+    cover.append(c)
+    bounds_up.append(least + STAGE_SLACK * max(abs(least), 1.0))
+    for party in sorted({need.party for need in needs}):
+        row = np.zeros(n * m)
+        need_total = 0.0
+        for k, need in enumerate(needs):
+            if need.party == party:
+                row[k * m : (k + 1) * m] = c[k * m : (k + 1) * m]
+                need_total += need.amount
+        cover.append(row)
+        bounds_up.append(least_share * need_total * (1 + STAGE_SLACK) + STAGE_SLACK)
+    rank = np.array([float(s.preference or DEFAULT_RANK[s.kind]) for s in used])
+    # distinct weights: rank first, then need, then source (each step far smaller)
+    weights = np.tile(rank, n) + 1e-3 * np.arange(n * m, dtype=float) / (n * m + 1)
+    result = linprog(
+        weights,
+        A_ub=np.array(cover),
+        b_ub=np.array(bounds_up),
+        A_eq=equal,
+        b_eq=np.array([need.amount for need in needs]),
+        bounds=list(zip(np.zeros(n * m), upper, strict=True)),
+        method="highs",
+    )
+    return result.x if result.status == 0 else np.zeros(0)
 
 
 def _unit_cost(source: Source, objective: str, discount_rate: float) -> float:
