@@ -172,3 +172,16 @@ def test_among_equally_good_plans_the_same_one_is_chosen_after_a_tiny_change() -
 
     np.testing.assert_allclose(again.amounts, plan.amounts, rtol=1e-6, atol=1e-6)
     assert again.own_outlay == pytest.approx(plan.own_outlay, rel=1e-9)
+
+
+def test_a_solvers_crumbs_go_to_the_partys_own_budget() -> None:
+    from bordercompact.finance.sources import _without_residues
+
+    needs = [Need("levee", "a", "levee", 1e7, 2028)]
+    used = [
+        source("bank", "loan", rate=0.01, tenor_years=10),
+        source("a-budget", "own_budget", party="a"),
+    ]
+    cleaned = _without_residues(np.array([[4.0, 1e7 - 4.0]]), needs, used)
+
+    np.testing.assert_array_equal(cleaned, [[0.0, 1e7]])

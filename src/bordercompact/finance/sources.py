@@ -297,7 +297,7 @@ def funding_plan(
             least_share = float(evenly[-1])
             x = _settled(c, needs, used, rows, limits, equal, upper, result.fun, least_share)
             x = x if x.size else evenly[:-1]
-    amounts = x.reshape(n, m)
+    amounts = _without_residues(x.reshape(n, m), needs, used)
     outlay: dict[str, float] = {}
     for k, need in enumerate(needs):
         for j, source in enumerate(used):
@@ -357,6 +357,29 @@ def _evenly(
         method="highs",
     )
     return result.x if result.status == 0 else np.zeros(0)
+
+
+#: Below this share of a need (0.01 %), what a source pays of it is a solver's leftover,
+#: not a funding line (HiGHS leaves a few currency units on otherwise unused sources).
+RESIDUE = 1e-4
+
+
+def _without_residues(
+    amounts: np.ndarray, needs: Sequence[Need], used: Sequence[Source]
+) -> np.ndarray:
+    """The plan without the solver's crumbs (a few currency units from a source that
+    otherwise pays nothing of a need): each goes to the party's own budget, when it has
+    one, so that every need stays covered in full."""
+    cleaned = amounts.copy()
+    for k, need in enumerate(needs):
+        own = [j for j, s in enumerate(used) if s.kind == "own_budget" and s.party == need.party]
+        if not own:
+            continue
+        crumbs = (cleaned[k] > 0) & (cleaned[k] < RESIDUE * need.amount)
+        crumbs[own[0]] = False
+        cleaned[k, own[0]] += cleaned[k, crumbs].sum()
+        cleaned[k, crumbs] = 0.0
+    return cleaned
 
 
 #: How much worse than its optimum a later stage of the plan may make an earlier stage's
