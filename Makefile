@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # Domain packages that mypy checks (DESIGN.md: pure computation, typed).
 TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk \
           src/bordercompact/equity src/bordercompact/measures src/bordercompact/negotiate \
-          src/bordercompact/finance
+          src/bordercompact/finance src/bordercompact/compact
 
 .PHONY: demo test lint typecheck pytest bench clean
 
@@ -14,13 +14,22 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Installed when pyproject.toml changes; the stamp keeps repeated runs fast.
-$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python $(VENV)/.system-libraries
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(VENV)/.system-libraries
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-runtime
+
+# WeasyPrint (the compact's PDF) needs Pango, HarfBuzz-Subset (font subsetting) and a font;
+# installed with apt-get if missing.
+PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+$(VENV)/.system-libraries: | $(BIN)/python
+	@dpkg -s $(PDF_LIBRARIES) >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(PDF_LIBRARIES); }
+	touch $@
 
 demo: $(VENV)/.installed-runtime
 	$(BIN)/bordercompact demo

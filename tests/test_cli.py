@@ -78,6 +78,12 @@ def test_demo_harmonizes_the_bundled_region_and_prints_where(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert f"demo results: {out}" in result.output.replace("\n", "")
     assert (out / "layers" / "assets.parquet").is_file()
+    # the compact in English and Spanish, every check passing
+    checks = json.loads((out / "compact" / "checks.json").read_text(encoding="utf-8"))
+    assert checks["passed"], [c for c in checks["checks"] if not c["passed"]]
+    for language in ("en", "es"):
+        for suffix in ("md", "html", "pdf"):
+            assert (out / "compact" / f"compact.{language}.{suffix}").is_file()
 
 
 def test_version() -> None:

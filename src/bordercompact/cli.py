@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -216,7 +217,8 @@ def demo(
     """Harmonize the bundled Twin Rivers region, compute its risk (present and future), its
     equity (vulnerability, access, who bears the risk), the appraisal of its candidate
     measures, the deal between the two cities, its funding plan and a shared flood
-    reserve; print the figures and where the results are."""
+    reserve, and the compact in each party's language; print the figures and where the
+    results are."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
@@ -231,6 +233,8 @@ def demo(
         run_dir = _appraise(region, out, None, None, True, as_json, quiet)
     else:
         run_dir = _equity(region, out, None, None, True, as_json, quiet)
+    if (region / "compact.toml").is_file() and (run_dir / "finance").is_dir():
+        _compact(run_dir, run_dir, None, True, False, as_json or quiet)
     if not as_json:
         console.print(f"demo results: {run_dir}")
 
@@ -982,12 +986,21 @@ def _finance(
     from bordercompact.equity.svi import SviError
     from bordercompact.finance.outputs import finance_document, finance_into
     from bordercompact.finance.sources import FinanceError
+    from bordercompact.harmonize.currency import MoneyError
     from bordercompact.measures.value import AppraisalError
     from bordercompact.negotiate.game import GameError
     from bordercompact.negotiate.outputs import deal_document
     from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
 
-    expected = (*RISK_INPUT_ERRORS, AccessError, SviError, AppraisalError, GameError, FinanceError)
+    expected = (
+        *RISK_INPUT_ERRORS,
+        AccessError,
+        SviError,
+        AppraisalError,
+        GameError,
+        FinanceError,
+        MoneyError,
+    )
     with (
         _failing_cleanly(region_dir, out, "no finance run", as_json, quiet, expected),
         _progress(not (quiet or as_json), "finance") as progress,
@@ -1286,3 +1299,142 @@ def allocate(
         )
     if out is not None:
         console.print(f"result written to [bold]{out}[/]")
+
+
+class _BuildByDefault(typer.core.TyperGroup):
+    """``bordercompact compact RUN_DIR …`` runs ``compact build``; ``compact diff`` is
+    the other sub-command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+compact_app = typer.Typer(
+    cls=_BuildByDefault,
+    no_args_is_help=True,
+    help="Draw the compact from a finance run, check it, render it in every language; "
+    "or compare two versions (compact diff OLD NEW).",
+)
+app.add_typer(compact_app, name="compact")
+
+
+@compact_app.command("build")
+def compact_build(
+    run_dir: Annotated[Path, typer.Argument(help="A run of `bordercompact finance`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run dir to write compact/ into.")],
+    amends: Annotated[
+        Path | None,
+        typer.Option(help="The compact this one amends (default: the one already in --out)."),
+    ] = None,
+    pdf: Annotated[bool, typer.Option(help="Also print each language to PDF.")] = True,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Draw the compact from a run (deal, funding plan, indicators) and compact.toml,
+    check it, and write it in every language (Markdown, HTML, PDF); exit 1 if a check
+    fails (the compact is still written, with the failures in checks.json)."""
+    if not _compact(run_dir, out, amends, pdf, as_json, quiet):
+        raise typer.Exit(1)
+
+
+def _compact(
+    run_dir: Path, out: Path, amends: Path | None, pdf: bool, as_json: bool, quiet: bool
+) -> bool:
+    from bordercompact.compact.draft import CompactError
+    from bordercompact.compact.outputs import compact_into
+
+    with _failing_cleanly(run_dir, out, "no compact", as_json, quiet, (CompactError,)):
+        run = compact_into(run_dir, out, amends=amends, pdf=pdf)
+    if as_json:
+        document = {
+            "ok": run.passed,
+            "folder": str(run.folder),
+            "version": run.compact.version,
+            "amends": run.compact.amends,
+            "languages": run.compact.languages,
+            "checks": [
+                {"check": c.check, "where": c.where, "passed": c.passed, "detail": c.detail}
+                for c in run.checks
+            ],
+        }
+        console.print_json(json.dumps(document))
+        return run.passed
+    failed = [c for c in run.checks if not c.passed]
+    if not quiet:
+        _show_compact(run)
+    for check in failed:
+        errors.print(str(check), style="red", markup=False, highlight=False)
+    return not failed
+
+
+def _show_compact(run: Any) -> None:
+    """The table of contents, the commitments per party, the checks, and the files."""
+    from bordercompact.compact.render import articles, yearly_commitments
+
+    compact = run.compact
+    language = compact.languages[0]
+    contents = Table("", "article", title=f"the compact, version {compact.version}")
+    for article in articles(compact, language, compact.locales.get(language)):
+        contents.add_row(str(article.number), article.title)
+    console.print(contents)
+    commitments = Table(
+        "party",
+        "fiscal years",
+        "works",
+        "upkeep",
+        "loan repayments",
+        "own money",
+        title="commitments (its currency)",
+    )
+    for share in compact.cost_shares:
+        years = list(yearly_commitments(compact, share.party))
+        if not years:
+            continue
+        currency = years[0].currency
+        commitments.add_row(
+            share.party,
+            f"{years[0].fiscal_year}–{years[-1].fiscal_year}",
+            f"{_figure(sum(y.capital for y in years))} {currency}",
+            f"{_figure(sum(y.operating for y in years))} {currency}",
+            f"{_figure(sum(y.loan_service for y in years))} {currency}",
+            f"{_figure(sum(y.own for y in years))} {currency}",
+        )
+    console.print(commitments)
+    passed = sum(c.passed for c in run.checks)
+    console.print(f"checks: {passed} of {len(run.checks)} passed")
+    if run.previous is not None:
+        console.print(
+            f"amends version {run.previous.version}: "
+            f"{run.folder}/amendment-v{compact.version}.<lang>.md"
+        )
+    console.print(
+        f"compact in [bold]{run.folder}[/] ("
+        + ", ".join(f"compact.{lang}.html" for lang in compact.languages)
+        + ", .md, .pdf, checks.json)"
+    )
+
+
+@compact_app.command("diff")
+def compact_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier compact (folder or compact.json).")],
+    new: Annotated[Path, typer.Argument(help="The later one.")],
+    lang: Annotated[str | None, typer.Option(help="Language (default: the first).")] = None,
+) -> None:
+    """Article by article, what changed from OLD to NEW, with the changed words and
+    numbers highlighted (Markdown on standard output)."""
+    from bordercompact.compact.amend import amendment_markdown
+    from bordercompact.compact.draft import CompactError
+    from bordercompact.compact.outputs import load_compact
+
+    try:
+        before, after = load_compact(old), load_compact(new)
+    except CompactError as exc:
+        errors.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    language = lang or after.languages[0]
+    if language not in after.languages:
+        errors.print(f"language {language!r}; expected one of {after.languages}", style="red")
+        raise typer.Exit(1)
+    console.print(amendment_markdown(before, after, language), markup=False, highlight=False)
