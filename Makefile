@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 # Domain packages that mypy checks (DESIGN.md: pure computation, typed).
 TYPED  := src/bordercompact/region src/bordercompact/harmonize src/bordercompact/risk \
           src/bordercompact/equity src/bordercompact/measures src/bordercompact/negotiate \
-          src/bordercompact/finance src/bordercompact/compact
+          src/bordercompact/finance src/bordercompact/compact src/bordercompact/report \
+          src/bordercompact/run.py
 
 .PHONY: demo test lint typecheck pytest bench clean
 
@@ -18,7 +19,7 @@ $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python $(VENV)/.system-libra
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(VENV)/.system-libraries
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(VENV)/.system-libraries $(VENV)/.browser
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-runtime
 
@@ -29,6 +30,15 @@ $(VENV)/.system-libraries: | $(BIN)/python
 	@dpkg -s $(PDF_LIBRARIES) >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(PDF_LIBRARIES); }
+	touch $@
+
+# The report's browser test drives Debian's Chromium through its chromedriver (Selenium);
+# no browser is downloaded. Installed with apt-get for the tests if missing.
+BROWSER_PACKAGES := chromium chromium-driver
+$(VENV)/.browser: | $(BIN)/python
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES); }
 	touch $@
 
 demo: $(VENV)/.installed-runtime

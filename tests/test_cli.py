@@ -72,11 +72,11 @@ def test_harmonize_of_a_broken_region_writes_nothing(mini_region: Path, tmp_path
 
 
 @pytest.mark.slow
-def test_demo_harmonizes_the_bundled_region_and_prints_where(tmp_path: Path) -> None:
+def test_demo_runs_the_main_job_and_prints_the_report(tmp_path: Path) -> None:
     out = tmp_path / "demo-output"
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"demo results: {out}" in result.output.replace("\n", "")
+    assert f"report: {out / 'report' / 'report.en.html'}" in result.output.replace("\n", "")
     assert (out / "layers" / "assets.parquet").is_file()
     # the compact in English and Spanish, every check passing
     checks = json.loads((out / "compact" / "checks.json").read_text(encoding="utf-8"))
@@ -84,6 +84,8 @@ def test_demo_harmonizes_the_bundled_region_and_prints_where(tmp_path: Path) -> 
     for language in ("en", "es"):
         for suffix in ("md", "html", "pdf"):
             assert (out / "compact" / f"compact.{language}.{suffix}").is_file()
+        assert (out / "report" / f"report.{language}.html").is_file()
+    assert (out / "opendata" / "bordercompact.gpkg").is_file()
 
 
 def test_version() -> None:

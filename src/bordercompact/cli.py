@@ -28,6 +28,7 @@ from bordercompact.harmonize.pipeline import Harmonization, harmonize_region
 from bordercompact.harmonize.pipeline import Progress as ProgressCallback
 from bordercompact.region.problems import InvalidRegionError, Problem, Severity
 from bordercompact.region.workspace import (
+    STAGES,
     RunDirExistsError,
     atomic_run_dir,
     check_run_dir_target,
@@ -214,29 +215,15 @@ def demo(
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Harmonize the bundled Twin Rivers region, compute its risk (present and future), its
-    equity (vulnerability, access, who bears the risk), the appraisal of its candidate
-    measures, the deal between the two cities, its funding plan and a shared flood
-    reserve, and the compact in each party's language; print the figures and where the
-    results are."""
+    """Run the main job (`bordercompact run`) on the bundled Twin Rivers region, with the
+    report in English and Spanish, and print where the report is."""
     region = demo_region()
     if not (region / "region.toml").is_file():
         errors.print(
             f"[red]the demo region is not at {region}[/]; set {DEMO_REGION_ENV} to its folder"
         )
         raise typer.Exit(1)
-    if (region / "finance.toml").is_file():
-        run_dir = _finance(region, out, None, None, None, True, as_json, quiet)
-    elif (region / "negotiation.toml").is_file():
-        run_dir = _negotiate(region, out, None, None, None, True, as_json, quiet)
-    elif (region / "measures.toml").is_file():
-        run_dir = _appraise(region, out, None, None, True, as_json, quiet)
-    else:
-        run_dir = _equity(region, out, None, None, True, as_json, quiet)
-    if (region / "compact.toml").is_file() and (run_dir / "finance").is_dir():
-        _compact(run_dir, run_dir, None, True, False, as_json or quiet)
-    if not as_json:
-        console.print(f"demo results: {run_dir}")
+    _run(region, out, languages=["en", "es"], overwrite=True, as_json=as_json, quiet=quiet)
 
 
 @contextmanager
@@ -812,6 +799,11 @@ def _appraise(
     return run_dir
 
 
+Workers = Annotated[
+    int | None, typer.Option(help="Risk and coalitions on a local Dask cluster of N workers.")
+]
+Scheduler = Annotated[str | None, typer.Option(help="Risk and coalitions on this Dask scheduler.")]
+Overwrite = Annotated[bool, typer.Option(help="Replace an existing run directory.")]
 Rule = Annotated[
     str | None,
     typer.Option(
@@ -826,11 +818,9 @@ def negotiate(
     region_dir: RegionDir,
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
     rule: Rule = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Risk and coalitions on a local Dask cluster of N workers.")
-    ] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Risk and coalitions here.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    overwrite: Overwrite = False,
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
@@ -958,11 +948,9 @@ def finance(
     region_dir: RegionDir,
     out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
     rule: Rule = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Risk and coalitions on a local Dask cluster of N workers.")
-    ] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Risk and coalitions here.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    overwrite: Overwrite = False,
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
@@ -982,27 +970,12 @@ def _finance(
     as_json: bool,
     quiet: bool,
 ) -> Path:
-    from bordercompact.equity.access import AccessError
-    from bordercompact.equity.svi import SviError
     from bordercompact.finance.outputs import finance_document, finance_into
-    from bordercompact.finance.sources import FinanceError
-    from bordercompact.harmonize.currency import MoneyError
-    from bordercompact.measures.value import AppraisalError
-    from bordercompact.negotiate.game import GameError
     from bordercompact.negotiate.outputs import deal_document
-    from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
+    from bordercompact.run import INPUT_ERRORS
 
-    expected = (
-        *RISK_INPUT_ERRORS,
-        AccessError,
-        SviError,
-        AppraisalError,
-        GameError,
-        FinanceError,
-        MoneyError,
-    )
     with (
-        _failing_cleanly(region_dir, out, "no finance run", as_json, quiet, expected),
+        _failing_cleanly(region_dir, out, "no finance run", as_json, quiet, INPUT_ERRORS),
         _progress(not (quiet or as_json), "finance") as progress,
         _dask_client(workers, scheduler) as client,
     ):
@@ -1363,13 +1336,13 @@ def _compact(
         return run.passed
     failed = [c for c in run.checks if not c.passed]
     if not quiet:
-        _show_compact(run)
+        _show_compact(run, pdf)
     for check in failed:
         errors.print(str(check), style="red", markup=False, highlight=False)
     return not failed
 
 
-def _show_compact(run: Any) -> None:
+def _show_compact(run: Any, pdf: bool) -> None:
     """The table of contents, the commitments per party, the checks, and the files."""
     from bordercompact.compact.render import articles, yearly_commitments
 
@@ -1412,7 +1385,7 @@ def _show_compact(run: Any) -> None:
     console.print(
         f"compact in [bold]{run.folder}[/] ("
         + ", ".join(f"compact.{lang}.html" for lang in compact.languages)
-        + ", .md, .pdf, checks.json)"
+        + (", .md, .pdf, checks.json)" if pdf else ", .md, checks.json)")
     )
 
 
@@ -1438,3 +1411,179 @@ def compact_diff(
         errors.print(f"language {language!r}; expected one of {after.languages}", style="red")
         raise typer.Exit(1)
     console.print(amendment_markdown(before, after, language), markup=False, highlight=False)
+
+
+@app.command("run")
+def run_command(
+    region_dir: RegionDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run directory to create.")],
+    first: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="Start at this stage, from the saved results of the run in --out "
+            f"({', '.join(STAGES)}).",
+        ),
+    ] = STAGES[0],
+    last: Annotated[
+        str, typer.Option("--to", help=f"Stop after this stage ({', '.join(STAGES)}).")
+    ] = STAGES[-1],
+    lang: Annotated[
+        list[str] | None,
+        typer.Option("--lang", help="The report's language (repeat for several; default en)."),
+    ] = None,
+    rule: Rule = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    overwrite: Overwrite = False,
+    checkpoints: Annotated[
+        bool,
+        typer.Option(help="Save the stages' results in RUN_DIR/checkpoints for --from."),
+    ] = True,
+    pdf: Annotated[bool, typer.Option(help="Also print the compact to PDF.")] = True,
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Run the main job: validate, harmonize, risk, equity, appraise, negotiate, finance,
+    compact and report, into one run directory (complete, or not at all). A stage whose
+    set-up file is missing is skipped. --from/--to re-run part of it from the results
+    saved in --out."""
+    _run(
+        region_dir,
+        out,
+        first=first,
+        last=last,
+        languages=lang or ["en"],
+        rule=rule,
+        workers=workers,
+        scheduler=scheduler,
+        overwrite=overwrite,
+        checkpoints=checkpoints,
+        pdf=pdf,
+        as_json=as_json,
+        quiet=quiet,
+    )
+
+
+class _StageBars:
+    """One progress bar per stage on stderr: waiting, running (with the stage's steps
+    and, when it counts them, an ETA), then its time or why it was skipped."""
+
+    def __init__(self, bars: Progress, stages: list[str]) -> None:
+        self._bars = bars
+        self._tasks = {
+            stage: bars.add_task(stage, total=None, step="", start=False) for stage in stages
+        }
+
+    def started(self, stage: str) -> ProgressCallback:
+        task = self._tasks[stage]
+        self._bars.start_task(task)
+
+        def advance(done: int, total: int, label: str) -> None:
+            self._bars.update(task, completed=done, total=total or None, step=label)
+
+        return advance
+
+    def finished(self, record: Any) -> None:
+        task = self._tasks[record.stage]
+        step = record.summary if record.status == "skipped" else "done"
+        self._bars.update(task, total=1, completed=1, step=f"[dim]{step}[/]")
+        self._bars.stop_task(task)
+
+
+def _run(
+    region_dir: Path,
+    out: Path,
+    *,
+    first: str = STAGES[0],
+    last: str = STAGES[-1],
+    languages: list[str],
+    rule: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    overwrite: bool = False,
+    checkpoints: bool = True,
+    pdf: bool = True,
+    as_json: bool = False,
+    quiet: bool = False,
+) -> None:
+    from bordercompact.negotiate.allocation import METHODS
+    from bordercompact.report.build import REPORT_LANGUAGES
+    from bordercompact.run import INPUT_ERRORS, JobError, run_job, stage_range
+
+    wrong = [f"--rule: found {rule!r}; expected one of {', '.join(METHODS)}"] * (
+        rule is not None and rule not in METHODS
+    ) + [
+        f"--lang: found {lang!r}; expected one of {', '.join(REPORT_LANGUAGES)}"
+        for lang in languages
+        if lang not in REPORT_LANGUAGES
+    ]
+    try:
+        stages = stage_range(first, last)
+    except JobError as exc:
+        wrong.append(str(exc))
+    if wrong:
+        for line in wrong:
+            errors.print(line, markup=False, highlight=False)
+        raise typer.Exit(1)
+    shown = not (quiet or as_json)
+    try:
+        with (
+            _failing_cleanly(region_dir, out, "not run", as_json, quiet, INPUT_ERRORS),
+            _dask_client(workers, scheduler) as client,
+            Progress(
+                TextColumn("[bold]{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[step]}"),
+                console=errors,
+                disable=not shown,
+            ) as bars,
+        ):
+            result = run_job(
+                region_dir,
+                out,
+                first=first,
+                last=last,
+                languages=languages,
+                rule=rule,
+                workers=workers,
+                client=client,
+                overwrite=overwrite,
+                checkpoints=checkpoints,
+                pdf=pdf,
+                progress=_StageBars(bars, stages) if shown else None,
+            )
+    except KeyboardInterrupt:
+        errors.print(f"[red]interrupted[/]: nothing was written; {out} is as it was")
+        raise typer.Exit(130) from None
+    if as_json:
+        document = {
+            "ok": result.compact_passed is not False,
+            "run_dir": str(result.run_dir),
+            "stages": [vars(r) for r in result.stages],
+            "report": [str(p) for p in result.report],
+            "compact_passed": result.compact_passed,
+        }
+        console.print_json(json.dumps(document))
+    elif not quiet:
+        _show_job(result)
+    if result.report and not as_json:
+        console.print(f"report: {result.report[0]}", highlight=False)
+    if result.compact_passed is False:
+        errors.print("[red]the compact failed a check[/] (compact/checks.json)")
+        raise typer.Exit(1)
+
+
+def _show_job(result: Any) -> None:
+    """Each stage: what it did, its time and its result in one line."""
+    table = Table("stage", "", "seconds", "result", title=f"bordercompact run: {result.run_dir}")
+    for record in result.stages:
+        mark = {"ran": "[green]ran[/]", "saved": "[dim]saved[/]", "skipped": "[yellow]skipped[/]"}
+        seconds = f"{record.seconds:.1f}" if record.status == "ran" else ""
+        table.add_row(record.stage, mark[record.status], seconds, record.summary)
+    console.print(table)
+    total = sum(r.seconds for r in result.stages)
+    console.print(f"{total:.0f} s in all; results in [bold]{result.run_dir}[/]")

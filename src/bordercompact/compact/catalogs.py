@@ -5,12 +5,11 @@ as ``pybabel extract`` and ``pybabel update`` would."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
 
+from bordercompact import translations
 from bordercompact.compact.render import (
     ARTICLES,
     DOCUMENT_TEMPLATE,
@@ -30,27 +29,9 @@ def template_catalog() -> Catalog:
     return found
 
 
-def _write(catalog: Catalog, path: Path) -> None:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=88, omit_header=False, no_location=True)
-    path.write_bytes(buffer.getvalue())
-
-
 def update_catalogs() -> list[Path]:
     """Write the template and update each language's catalog; the paths written."""
-    template = template_catalog()
-    LOCALES.mkdir(exist_ok=True)
-    written = [LOCALES / "compact.pot"]
-    _write(template, written[0])
-    for language in sorted(p.name for p in LOCALES.iterdir() if p.is_dir()):
-        path = LOCALES / language / "LC_MESSAGES" / "compact.po"
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=language)
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        _write(catalog, path)
-        written.append(path)
-    return written
+    return translations.update_catalogs(template_catalog(), LOCALES, "compact")
 
 
 if __name__ == "__main__":

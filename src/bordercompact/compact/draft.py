@@ -35,6 +35,7 @@ from bordercompact.compact.model import (
     Trigger,
 )
 from bordercompact.equity.config import load_equity_config
+from bordercompact.equity.pipeline import AS_SET, OPEN_TO_ALL
 from bordercompact.finance.sources import Source
 from bordercompact.measures.model import Measure, PeopleEffect, load_measures
 from bordercompact.measures.reach import FacilityReach
@@ -63,10 +64,13 @@ NEEDED = (
 )
 
 
-def draft_compact(run_dir: Path, region_root: Path | None = None) -> Compact:
+def draft_compact(
+    run_dir: Path, region_root: Path | None = None, *, run_place: Path | None = None
+) -> Compact:
     """The compact drawn from ``run_dir`` (a run of ``bordercompact finance``) and the
     ``compact.toml`` of its region (``region_root``, default: the region the run names
-    in its provenance)."""
+    in its provenance). ``run_place`` is where the compact says the run is, when that is
+    not ``run_dir`` (a job drawing it from its temporary folder)."""
     run_dir = Path(run_dir)
     missing = [name for name in NEEDED if not (run_dir / name).is_file()]
     if missing:
@@ -156,7 +160,7 @@ def draft_compact(run_dir: Path, region_root: Path | None = None) -> Compact:
             prevailing_language=config.compact.prevailing_language,
         ),
         analysis={
-            "run": str(run_dir.absolute()),
+            "run": str(Path(run_place or run_dir).absolute()),
             "region": str(root.absolute()),
             "provenance_sha256": file_sha256(run_dir / "provenance.json"),
         },
@@ -459,10 +463,11 @@ def _indicators(
     if not access_path.is_file():
         return found
     access = pd.read_csv(access_path)
-    first = access[access["rule"] == "as-set"]
-    scenario = "all-open" if "all-open" in set(first["scenario"]) else first["scenario"].iloc[0]
-    first = first[(first["scenario"] == scenario) & (first["by"] == "party")]
-    cooling = first[first["facility"] == config.indicators.cooling]
+    if access.empty:
+        return found
+    scenario = "all-open" if "all-open" in set(access["scenario"]) else access["scenario"].iloc[0]
+    by_party = access[(access["scenario"] == scenario) & (access["by"] == "party")]
+    cooling = _as_set(by_party, config.indicators.cooling)
     reached = _newly_reached(run_dir, region, config, measures, chosen)
     for row in cooling.itertuples():
         if row.group == "total":
@@ -483,7 +488,7 @@ def _indicators(
                 source="equity/access.csv",
             )
         )
-    shelter = first[first["facility"] == config.indicators.evacuation]
+    shelter = _as_set(by_party, config.indicators.evacuation)
     by_zone = run_dir / "equity/access_by_zone.csv"
     if shelter.empty or not by_zone.is_file():
         return found
@@ -492,12 +497,8 @@ def _indicators(
     zones = pd.read_parquet(
         run_dir / "equity/zones.parquet", columns=["feature_id", "party", "population", "quintile"]
     )
-    minutes = pd.read_csv(by_zone)
-    minutes = minutes[
-        (minutes["facility"] == config.indicators.evacuation)
-        & (minutes["scenario"] == scenario)
-        & (minutes["rule"] == "as-set")
-    ]
+    minutes = _as_set(pd.read_csv(by_zone), config.indicators.evacuation)
+    minutes = minutes[minutes["scenario"] == scenario]
     vulnerable = zones[zones["quintile"] == zones["quintile"].max()].merge(
         minutes[["feature_id", "minutes"]], on="feature_id"
     )
@@ -523,6 +524,14 @@ def _indicators(
             )
         )
     return found
+
+
+def _as_set(access: pd.DataFrame, facility: str) -> pd.DataFrame:
+    """The access rows of ``facility`` as its rule is set: restricted to each party's
+    own residents where it is; facilities open to everyone have only open-to-all rows."""
+    rows = access[access["facility"] == facility]
+    rule = AS_SET if (rows["rule"] == AS_SET).any() else OPEN_TO_ALL
+    return rows[rows["rule"] == rule]
 
 
 def _newly_reached(

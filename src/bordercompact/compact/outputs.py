@@ -55,13 +55,15 @@ def compact_into(
     *,
     amends: Path | None = None,
     region_root: Path | None = None,
+    run_place: Path | None = None,
     pdf: bool = True,
 ) -> CompactRun:
     """Draw the compact from ``run_dir``, check it, and write it into ``out/compact``
     (complete or not at all). The compact already there (or ``amends``) is the version it
-    amends when its terms differ; earlier versions are kept in ``versions/``."""
+    amends when its terms differ; earlier versions are kept in ``versions/``.
+    ``run_place`` is where the run will be, when it is drawn from a temporary folder."""
     started = utc_now()
-    compact = draft_compact(run_dir, region_root)
+    compact = draft_compact(run_dir, region_root, run_place=run_place)
     target = Path(out) / COMPACT_DIR
     source = amends if amends is not None else target if (target / COMPACT_FILE).is_file() else None
     previous = load_compact(source) if source is not None else None
@@ -81,7 +83,7 @@ def compact_into(
         record = provenance(
             command="compact",
             parameters={
-                "run": str(Path(run_dir).absolute()),
+                "run": str(Path(run_place or run_dir).absolute()),
                 "out": str(Path(out).absolute()),
                 "amends": None if previous is None else previous.version,
                 "version": compact.version,

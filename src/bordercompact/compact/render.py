@@ -21,14 +21,12 @@ from babel import Locale
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
-from babel.support import Translations
 from jinja2.ext import babel_extract
 from markdown_it import MarkdownIt
 
 from bordercompact.compact.model import Compact, Text
+from bordercompact.translations import compiled, read_catalog
 
 #: The articles, in their order (the same in every language).
 ARTICLES = (
@@ -109,21 +107,11 @@ def article_template(key: str) -> str:
 @cache
 def catalog(language: str) -> Catalog | None:
     """The language's message catalog, None when there is none (English needs none)."""
-    path = resources.files(TEMPLATES) / "locales" / language / "LC_MESSAGES" / "compact.po"
-    if not path.is_file():
-        return None
-    with path.open("rb") as po:
-        return read_po(po, locale=language)
+    return read_catalog(TEMPLATES, "compact", language)
 
 
 def _translations(language: str) -> gettext.NullTranslations:
-    found = catalog(language)
-    if found is None:
-        return gettext.NullTranslations()
-    compiled = io.BytesIO()
-    write_mo(compiled, found)
-    compiled.seek(0)
-    return Translations(fp=compiled)
+    return compiled(catalog(language), "compact")
 
 
 def _environment() -> jinja2.Environment:

@@ -11,6 +11,7 @@ import copy
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -68,6 +69,11 @@ class MeasureSets:
         self._effects: dict[tuple[str, int], list[Resolved]] = {}
         self._by_centroid: dict[int, sp.csc_matrix] = {}  # per line, built when first needed
         self._outcomes: dict[tuple[frozenset[str], str], list[Outcome]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a saved run's checkpoint leaves out the hazards' by-centroid copies (the largest
+        # part, rebuilt in milliseconds when a set needs them)
+        return {**vars(self), "_by_centroid": {}}
 
     @property
     def region(self) -> Region:

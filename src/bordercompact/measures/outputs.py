@@ -170,7 +170,7 @@ def appraisal_stage(
     """Harmonize the region, compute its risk, its equity (with an ``equity.toml``) and the
     appraisal of its measures; the set-ups' mistakes are reported before the long part."""
     region = load_region(region_root)
-    config = load_measures(region, load_risk_config(region))
+    load_measures(region, load_risk_config(region))
     with_equity = (region.root / EQUITY_CONFIG_NAME).is_file()
     equity_config = load_equity_config(region) if with_equity else None
     harmonization = harmonized(region_root, progress)
@@ -181,9 +181,27 @@ def appraisal_stage(
         if equity_config is not None
         else None
     )
+    return appraisal_of(harmonization, risk, equity, client=client, progress=progress)
+
+
+def appraisal_of(
+    harmonization: Harmonization,
+    risk: RiskRun,
+    equity: EquityRun | None,
+    *,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> AppraisalStage:
+    """The appraisal of the region's measures (``measures.toml``) on its computed risk and
+    equity: each measure per party, the interacting pairs and the uncertainty."""
+    region = harmonization.region
+    assert region is not None
+    config = load_measures(region, risk.config)
     if progress:
         progress(0, len(config.measures), "appraising the measures")
-    sets = MeasureSets(config, harmonization.region, harmonization.layers, risk, equity_config)
+    sets = MeasureSets(
+        config, region, harmonization.layers, risk, equity.config if equity else None
+    )
     outcomes = sets.single_outcomes()
     table = appraise(config, sets.outcomes, sets.parties, sets.currency)
     who_gains = benefit_distribution(outcomes, equity) if equity is not None else pd.DataFrame()
@@ -198,7 +216,7 @@ def appraisal_stage(
         *risk_inputs(risk),
         region.root / MEASURES_CONFIG_NAME,
         *zone_files(region, config),
-        *([region.root / EQUITY_CONFIG_NAME] if with_equity else []),
+        *([region.root / EQUITY_CONFIG_NAME] if equity is not None else []),
     ]
     parameters = {"measures": config.model_dump(mode="json"), **risk_parameters(risk, client)}
     return AppraisalStage(run, harmonization, sets, inputs, parameters)

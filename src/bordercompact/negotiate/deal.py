@@ -40,6 +40,7 @@ from bordercompact.negotiate.game import Game, GameError
 from bordercompact.negotiate.options import OptionTable
 from bordercompact.negotiate.portfolio import Portfolio, Program
 from bordercompact.negotiate.positions import NegotiationConfig
+from bordercompact.risk.pipeline import Progress
 
 
 @dataclass(frozen=True)
@@ -208,13 +209,20 @@ def negotiate(
     samples: Any = None,
     language: str = "en",
     coalition_value: Callable[[frozenset[str]], float] | None = None,
+    progress: Progress | None = None,
 ) -> Deal:
     """The deal of ``program`` (the grand coalition's, :func:`portfolio.deal_program`) in
     the game of the coalitions' ``values``: the portfolio, its sharing by ``rule`` (the
     configured one by default), every check, robustness over ``samples`` (a callable
     giving a portfolio's benefits and costs per sample and party, or None), alternatives with
     their sharing, the prices of binding demands and the zones of agreement; without a
-    portfolio, the conflicting demands."""
+    portfolio, the conflicting demands. ``progress`` follows its steps."""
+
+    def step(done: int, label: str) -> None:
+        if progress:
+            progress(done, 5, label)
+
+    step(0, "choosing the portfolio")
     parties = config.players
     rule = rule or config.negotiation.rule
     weights = {p: config.position(p).weight for p in parties}
@@ -227,6 +235,7 @@ def negotiate(
             None,
             conflict=explain(conflict, config, language),
         )
+    step(1, "sharing its costs")
     shared = meeting_demands(
         program, portfolio, sharing(portfolio, values, parties, rule, weights, coalition_value)
     )
@@ -248,14 +257,17 @@ def negotiate(
             "and budget (the nearest split that does)"
         )
     deal.notes += [f"{method}: {a.note}" for method, a in shared.allocations.items() if a.note]
+    step(2, "its robustness over the samples")
     if samples is not None:
         deal.robustness = robustness(samples(portfolio), fractions)
+    step(3, "the price of each binding demand")
     deal.prices = demand_prices(program, portfolio)
     floors = {p: max(values.get(frozenset([p]), 0.0), _least_gain(config, p)) for p in parties}
     ceilings = {p: _most_paid(config, p) for p in parties}
     deal.zones = agreement_zones(
         {p: portfolio.benefit(p) for p in parties}, floors, ceilings, portfolio.cost
     )
+    step(4, "the alternatives")
     for alternative in alternatives(program, portfolio):
         deal.alternatives.append(
             (
@@ -263,6 +275,7 @@ def negotiate(
                 sharing(alternative.portfolio, values, parties, rule, weights, coalition_value),
             )
         )
+    step(5, "done")
     return deal
 
 

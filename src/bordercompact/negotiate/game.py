@@ -107,6 +107,10 @@ class Game:
         object.__setattr__(self, "players", players)
         object.__setattr__(self, "values", MappingProxyType(checked))
 
+    def __reduce__(self) -> tuple[type[Game], tuple[Any, ...]]:
+        # pickled as its arguments (a saved run's checkpoint): the read-only view cannot be
+        return (type(self), (self.players, self.kind, dict(self.values)))
+
     @property
     def grand(self) -> frozenset[str]:
         """The grand coalition N: every player."""

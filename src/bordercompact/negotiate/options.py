@@ -23,7 +23,7 @@ from bordercompact.measures.combinations import MeasureSets, interaction_groups
 from bordercompact.measures.model import Measure, Zone
 from bordercompact.measures.zones import zone_polygons
 from bordercompact.region.load import Region
-from bordercompact.risk.pipeline import PRESENT
+from bordercompact.risk.pipeline import PRESENT, Progress
 
 #: The SVI quintile of a party's most vulnerable census zones (:func:`own_quintile`).
 MOST_VULNERABLE = 5
@@ -83,11 +83,17 @@ def group_subsets(
     return found
 
 
-def option_table(sets: MeasureSets, equity: EquityRun | None, limit: int = 4096) -> OptionTable:
+def option_table(
+    sets: MeasureSets,
+    equity: EquityRun | None,
+    limit: int = 4096,
+    progress: Progress | None = None,
+) -> OptionTable:
     """Every buildable subset of every interaction group, computed jointly and valued per
     party (benefits and costs as present values; the nominal cost of each year; the
     households displaced per party; the avoided impact now, and of it what goes to each
-    party's most vulnerable quintile of census zones when ``equity`` is given)."""
+    party's most vulnerable quintile of census zones when ``equity`` is given);
+    ``progress`` follows the options computed."""
     config = sets.config
     measures = {m.id: m for m in config.measures}
     acting = {o.measure for o in sets.single_outcomes()}
@@ -96,8 +102,9 @@ def option_table(sets: MeasureSets, equity: EquityRun | None, limit: int = 4096)
     ]
     options: list[Option] = []
     notes: list[str] = []
-    for index, group in enumerate(groups):
-        subsets = group_subsets(group, measures, limit)
+    subsets_of_groups = [group_subsets(group, measures, limit) for group in groups]
+    total = sum(map(len, subsets_of_groups))
+    for index, (group, subsets) in enumerate(zip(groups, subsets_of_groups, strict=True)):
         if len(subsets) >= limit:
             notes.append(
                 f"group {', '.join(group)}: only the {limit} smallest of its subsets offered "
@@ -105,6 +112,8 @@ def option_table(sets: MeasureSets, equity: EquityRun | None, limit: int = 4096)
             )
         for subset in subsets:
             options.append(_option(index, subset, sets, measures, equity))
+            if progress:
+                progress(len(options), total, "computing the portfolios' options")
     years = np.arange(config.appraisal.first_year, config.appraisal.last_year + 1)
     return OptionTable(sets.parties, years, groups, options, measures, notes)
 

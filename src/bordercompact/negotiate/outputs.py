@@ -76,9 +76,9 @@ def negotiation_stage(
 ) -> NegotiationRun:
     """The options, the coalitions' values, the deal and how it fares across climates."""
     sets = stage.sets
-    if progress:
-        progress(0, len(sets.config.measures), "computing the portfolios' options")
-    table = option_table(sets, stage.run.equity, limit=config.negotiation.max_group_options)
+    table = option_table(
+        sets, stage.run.equity, limit=config.negotiation.max_group_options, progress=progress
+    )
     if progress:
         progress(0, 2 ** len(config.players) - 1, "valuing the coalitions")
     coalition = None
@@ -117,10 +117,15 @@ def negotiation_stage(
                 .sum()
             )
 
-    if progress:
-        progress(0, 1, "negotiating the deal")
     deal = negotiate(
-        program, table, config, values, rule=rule, samples=samples, coalition_value=coalition
+        program,
+        table,
+        config,
+        values,
+        rule=rule,
+        samples=samples,
+        coalition_value=coalition,
+        progress=progress,
     )
     climates, choice, content = _climates(deal, stage, config)
     return NegotiationRun(config, table, values, deal, climates, choice, content)

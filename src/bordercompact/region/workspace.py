@@ -39,6 +39,36 @@ RECORDED_PACKAGES = (
 )
 PROVENANCE_NAME = "provenance.json"
 
+#: The stages of the main job (``bordercompact run``) in the order they run.
+STAGES = (
+    "validate",
+    "harmonize",
+    "risk",
+    "equity",
+    "appraise",
+    "negotiate",
+    "finance",
+    "compact",
+    "report",
+)
+#: What each stage writes at the top of the run directory.
+STAGE_FILES = {
+    "harmonize": (
+        "layers",
+        "rasters",
+        "harmonization_log.md",
+        "harmonization_log.json",
+        "validation.json",
+    ),
+    "risk": ("risk",),
+    "equity": ("equity",),
+    "appraise": ("appraisal",),
+    "negotiate": ("negotiation",),
+    "finance": ("finance",),
+    "compact": ("compact",),
+    "report": ("report", "opendata"),
+}
+
 
 class RunDirExistsError(FileExistsError):
     """The run directory exists and may not be replaced: overwriting was not asked for, or
