@@ -15,6 +15,7 @@ from bordercompact.cli import app
 from bordercompact.region.workspace import STAGES
 from bordercompact.run import JobError, StageRecord, run_job, stage_range
 from tests.compact.test_outputs import COMPACT, FINANCE_ES
+from tests.conftest import NEEDS_BASEL
 from tests.finance.test_outputs import NEGOTIATION
 from tests.measures.test_outputs import write_measures
 
@@ -132,9 +133,8 @@ def test_a_job_from_a_later_stage_reuses_the_saved_results(
     result = run_job(region, run_dir, first="finance", last="compact", pdf=False, progress=recorder)
 
     assert recorder.started_stages == ["finance", "compact"]
-    assert [(r.stage, r.status) for r in result.stages][:6] == [
-        (stage, "saved") for stage in STAGES[:6]
-    ]
+    earlier = {r.stage: r.status for r in result.stages[:6]}
+    assert earlier == dict.fromkeys(STAGES[:6], "saved") | {"equity": "skipped"}  # as it was
     assert contents(run_dir, "appraisal") | contents(run_dir, "layers") == before
     assert (run_dir / "finance" / "schedule.csv").read_bytes() == (
         finished_job / "finance" / "schedule.csv"
@@ -168,6 +168,33 @@ def test_a_changed_input_of_a_saved_stage_is_refused(
     assert [r.status for r in result.stages][-1] == "ran"
 
 
+def test_the_rule_of_the_saved_deal_is_kept_and_checked(
+    finished_job: Path, region: Path, tmp_path: Path
+) -> None:
+    run_dir = job_copy(finished_job, region, tmp_path / "run")
+    rule = json.loads((run_dir / "negotiation" / "deal.json").read_text(encoding="utf-8"))["rule"]
+    run_job(region, run_dir, first="report", pdf=False)  # asks no rule: the deal's stays
+
+    run_job(region, run_dir, first="finance", last="finance", rule=rule)
+    other = "nucleolus" if rule != "nucleolus" else "shapley"
+    with pytest.raises(JobError, match=f"the saved deal was shared by the {rule} rule"):
+        run_job(region, run_dir, first="finance", rule=other)
+
+
+def test_a_changed_compact_toml_is_refused_for_the_report_alone(
+    finished_job: Path, region: Path, tmp_path: Path
+) -> None:
+    run_dir = job_copy(finished_job, region, tmp_path / "run")
+    compact = region / "compact.toml"
+    compact.write_text(compact.read_text(encoding="utf-8").replace("days = 120", "days = 150"))
+
+    with pytest.raises(JobError, match=r"compact.toml: changed since .* the compact stage"):
+        run_job(region, run_dir, first="report")
+    result = run_job(region, run_dir, first="compact", pdf=False)
+    assert "amends version 1" in result.stages[STAGES.index("compact")].summary
+    assert (run_dir / "compact" / "amendment-v2.en.md").is_file()
+
+
 def test_checkpoints_of_another_build_are_refused(
     finished_job: Path, region: Path, tmp_path: Path
 ) -> None:
@@ -178,7 +205,12 @@ def test_checkpoints_of_another_build_are_refused(
     index_path.write_text(json.dumps(index), encoding="utf-8")
 
     with pytest.raises(JobError, match="saved by another build of bordercompact"):
-        run_job(region, run_dir, first="report")
+        run_job(region, run_dir, first="finance")
+    # the compact and the report read the run's files: the saved objects do not matter
+    result = run_job(region, run_dir, first="report", pdf=False)
+    assert result.stages[-1].status == "ran"
+    kept = json.loads(index_path.read_text(encoding="utf-8"))
+    assert kept["code"] == "0" * 64  # the checkpoints were kept as they were
 
 
 def test_a_job_from_a_stage_needs_a_run_with_checkpoints(region: Path, tmp_path: Path) -> None:
@@ -186,8 +218,12 @@ def test_a_job_from_a_stage_needs_a_run_with_checkpoints(region: Path, tmp_path:
         run_job(region, tmp_path / "nowhere", first="risk")
     run_dir = tmp_path / "run"
     run_job(region, run_dir, last="risk", checkpoints=False)
-    with pytest.raises(JobError, match=r"no readable index.json"):
+    with pytest.raises(
+        JobError, match=r"no saved harmonize, risk stage; expected --from harmonize"
+    ):
         run_job(region, run_dir, first="equity")
+    result = run_job(region, run_dir, first="harmonize", last="risk")  # needs nothing saved
+    assert [r.status for r in result.stages] == ["skipped", "ran", "ran"]
 
 
 def test_an_interrupted_job_leaves_the_run_dir_as_it_was(
@@ -244,3 +280,19 @@ def test_the_command_names_a_bad_stage_and_language(region: Path, tmp_path: Path
     assert "--from: found 'pricing'" in result.output
     assert "--lang: found 'xx'; expected one of en, es, fr, de" in result.output
     assert not out.exists()
+
+
+@pytest.mark.realdata
+@NEEDS_BASEL[1]
+def test_the_basel_bundle_runs_end_to_end_in_german_and_french(tmp_path: Path) -> None:
+    basel = Path(__file__).resolve().parents[1] / "examples" / "basel"
+    run_dir = tmp_path / "basel"
+
+    result = run_job(basel, run_dir, languages=("de", "fr"), pdf=False, checkpoints=False)
+
+    assert [(r.stage, r.status) for r in result.stages] == [(s, "ran") for s in STAGES]
+    assert result.compact_passed
+    assert [p.name for p in result.report] == ["report.de.html", "report.fr.html"]
+    page = (run_dir / "report" / "report.de.html").read_text(encoding="utf-8")
+    assert "Karte der Region" in page and 'id="map-layer-border"' in page
+    assert (run_dir / "opendata" / "bordercompact.gpkg").is_file()

@@ -1466,18 +1466,15 @@ def run_command(
 
 
 class _StageBars:
-    """One progress bar per stage on stderr: waiting, running (with the stage's steps
-    and, when it counts them, an ETA), then its time or why it was skipped."""
+    """A progress bar for each stage as it starts (its steps and, when it counts them, an
+    ETA), done when it ends; a line for a stage skipped, with the reason."""
 
-    def __init__(self, bars: Progress, stages: list[str]) -> None:
+    def __init__(self, bars: Progress) -> None:
         self._bars = bars
-        self._tasks = {
-            stage: bars.add_task(stage, total=None, step="", start=False) for stage in stages
-        }
+        self._tasks: dict[str, Any] = {}
 
     def started(self, stage: str) -> ProgressCallback:
-        task = self._tasks[stage]
-        self._bars.start_task(task)
+        task = self._tasks[stage] = self._bars.add_task(stage, total=None, step="")
 
         def advance(done: int, total: int, label: str) -> None:
             self._bars.update(task, completed=done, total=total or None, step=label)
@@ -1485,9 +1482,14 @@ class _StageBars:
         return advance
 
     def finished(self, record: Any) -> None:
+        if record.stage not in self._tasks:  # skipped
+            self._bars.console.print(
+                f"[bold]{record.stage:<10}[/] [yellow]skipped[/]: {record.summary}",
+                highlight=False,
+            )
+            return
         task = self._tasks[record.stage]
-        step = record.summary if record.status == "skipped" else "done"
-        self._bars.update(task, total=1, completed=1, step=f"[dim]{step}[/]")
+        self._bars.update(task, total=1, completed=1, step="[dim]done[/]")
         self._bars.stop_task(task)
 
 
@@ -1519,7 +1521,7 @@ def _run(
         if lang not in REPORT_LANGUAGES
     ]
     try:
-        stages = stage_range(first, last)
+        stage_range(first, last)
     except JobError as exc:
         wrong.append(str(exc))
     if wrong:
@@ -1554,7 +1556,7 @@ def _run(
                 overwrite=overwrite,
                 checkpoints=checkpoints,
                 pdf=pdf,
-                progress=_StageBars(bars, stages) if shown else None,
+                progress=_StageBars(bars) if shown else None,
             )
     except KeyboardInterrupt:
         errors.print(f"[red]interrupted[/]: nothing was written; {out} is as it was")

@@ -14,6 +14,7 @@ import hashlib
 import json
 import pickle
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from bordercompact.harmonize.output import write_harmonization
 from bordercompact.harmonize.pipeline import Harmonization
 from bordercompact.measures.model import MEASURES_CONFIG_NAME, load_measures, zone_files
 from bordercompact.measures.outputs import AppraisalStage, appraisal_of, write_appraisal
+from bordercompact.measures.reach import check_reach
 from bordercompact.measures.value import AppraisalError
 from bordercompact.negotiate.game import GameError
 from bordercompact.negotiate.outputs import NegotiationRun, negotiation_stage, write_negotiation
@@ -48,6 +50,7 @@ from bordercompact.region.workspace import (
     atomic_run_dir,
     check_run_dir_target,
     file_sha256,
+    package_versions,
     provenance,
     utc_now,
     write_provenance,
@@ -68,6 +71,8 @@ STAGE_CONFIG = {
     "finance": FINANCE_CONFIG_NAME,
     "compact": COMPACT_CONFIG_NAME,
 }
+#: The stages that read only the run's files (and set-up files), not the saved objects.
+LATE_STAGES = ("compact", "report")
 CHECKPOINTS = "checkpoints"
 CHECKPOINT_STATE = "state.pickle.gz"
 CHECKPOINT_INDEX = "index.json"
@@ -129,6 +134,7 @@ class JobState:
     """The in-memory results of the analysis stages, as later stages need them."""
 
     region_root: Path
+    rule: str | None = None  # the rule the deal was shared by (negotiation.toml's or asked)
     harmonization: Harmonization | None = None
     risk: RiskRun | None = None
     equity: EquityRun | None = None
@@ -188,23 +194,27 @@ def run_job(
     (default: negotiation.toml's); ``pdf`` prints the compact to PDF too.
     """
     stages = stage_range(first, last)
-    region_root, run_dir = Path(region_root).absolute(), Path(run_dir).absolute()
+    region_root, run_dir = Path(region_root).resolve(), Path(run_dir).absolute()
     started = utc_now()
-    resuming = stages[0] != STAGES[0]
-    check_run_dir_target(run_dir, overwrite=overwrite or resuming)
+    earlier = STAGES[: STAGES.index(stages[0])]
+    resuming = bool(earlier) and stages[0] != "harmonize"  # which needs nothing saved
+    check_run_dir_target(run_dir, overwrite=overwrite or bool(earlier))
     if resuming and not run_dir.exists():
         raise JobError(f"--from {first}: {run_dir} does not exist; run the job from the start")
-    state = (
-        _saved_state(run_dir, region_root, stages[0], rule) if resuming else JobState(region_root)
+    state, records = (
+        _saved_state(run_dir, region_root, stages[0], rule)
+        if resuming
+        else (
+            JobState(region_root),
+            [StageRecord(s, "skipped", summary="not asked") for s in earlier],
+        )
     )
     options = JobOptions(rule, workers, client)
-    records: list[StageRecord] = []
     report: list[Path] = []
     compact_passed: bool | None = None
-    with atomic_run_dir(run_dir, overwrite=True if resuming else overwrite) as staging:
+    with atomic_run_dir(run_dir, overwrite=overwrite or bool(earlier)) as staging:
         if resuming:
             _keep_earlier_results(run_dir, staging, stages)
-            records += [StageRecord(s, "saved") for s in STAGES[: STAGES.index(stages[0])]]
         for stage in stages:
             reason = _skipped_because(stage, state, staging)
             if reason:
@@ -230,8 +240,10 @@ def run_job(
                 progress.finished(record)
         if not (staging / PROVENANCE_NAME).exists():
             _write_analysis_provenance(state, staging, started, options)
-        if checkpoints:
-            _save_state(state, staging, rule)
+        if stages[0] in LATE_STAGES and (run_dir / CHECKPOINTS).is_dir():
+            shutil.copytree(run_dir / CHECKPOINTS, staging / CHECKPOINTS)  # still theirs
+        else:
+            _save_state(state, staging, objects=checkpoints)
         (staging / "job.json").write_text(
             json.dumps(
                 {
@@ -284,11 +296,13 @@ def _validate(state: JobState, staging: Path, steps: Progress | None, job: JobOp
     if (region.root / RISK_CONFIG_NAME).is_file():
         risk = load_risk_config(region)
         read.append(RISK_CONFIG_NAME)
+    equity = None
     if (region.root / EQUITY_CONFIG_NAME).is_file():
-        load_equity_config(region)
+        equity = load_equity_config(region)
         read.append(EQUITY_CONFIG_NAME)
     if risk is not None and (region.root / MEASURES_CONFIG_NAME).is_file():
         measures = load_measures(region, risk)
+        check_reach(measures, equity)
         read.append(MEASURES_CONFIG_NAME)
         if (region.root / NEGOTIATION_CONFIG_NAME).is_file():
             load_negotiation(region, measures)
@@ -364,7 +378,15 @@ def _negotiate(state: JobState, staging: Path, steps: Progress | None, job: JobO
         client=job.client,
         progress=steps,
     )
-    state.inputs["negotiate"] = [region.root / NEGOTIATION_CONFIG_NAME]
+    state.rule = job.rule or config.negotiation.rule
+    state.inputs["negotiate"] = [
+        region.root / NEGOTIATION_CONFIG_NAME,
+        *(
+            region.path(demand.zone.path)
+            for _, demand in config.demands()
+            if demand.zone is not None and demand.zone.path is not None
+        ),
+    ]
     write_negotiation(negotiation, staging)
     deal = negotiation.deal
     if deal.portfolio is None or deal.sharing is None:
@@ -408,6 +430,7 @@ def _compact(state: JobState, staging: Path, run_dir: Path, pdf: bool) -> tuple[
     replaces (if its terms changed)."""
     from bordercompact.compact.outputs import COMPACT_DIR, COMPACT_FILE, compact_into
 
+    state.inputs["compact"] = [state.region_root / COMPACT_CONFIG_NAME]
     earlier = run_dir / COMPACT_DIR
     amends = earlier if (earlier / COMPACT_FILE).is_file() else None
     compact = compact_into(
@@ -434,7 +457,7 @@ def _report(staging: Path, run_dir: Path, languages: Sequence[str]) -> tuple[str
     from bordercompact.report.opendata import write_open_data
 
     data = write_open_data(staging, staging)
-    pages = write_report(staging, staging, languages)
+    pages = write_report(staging, staging, languages, run_place=run_dir)
     final = [run_dir / p.relative_to(staging) for p in pages]
     return f"{len(pages)} report pages, {len(data)} open-data files", final
 
@@ -446,7 +469,7 @@ def _write_analysis_provenance(
     their own): what was read, with which settings, and every file written so far."""
     parameters: dict[str, Any] = {
         "region": str(state.region_root),
-        "rule": job.rule,
+        "rule": state.rule,
         **(risk_parameters(state.risk, job.client) if state.risk is not None else {}),
     }
     if state.appraisal is not None:
@@ -498,9 +521,10 @@ def _keep_earlier_results(run_dir: Path, staging: Path, stages: list[str]) -> No
 
 
 def code_fingerprint() -> str:
-    """A hash of this build's Python sources: checkpoints are pickles of its objects,
-    readable only by the same code."""
+    """A hash of this build's Python sources, Python's version and the libraries':
+    checkpoints are pickles of their objects, readable only by the same code."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(json.dumps([sys.version, package_versions()]).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode())
@@ -508,8 +532,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _save_state(state: JobState, staging: Path, rule: str | None) -> None:
-    """The analysis stages' in-memory results, and what they were computed from."""
+def _save_state(state: JobState, staging: Path, *, objects: bool) -> None:
+    """What the stages were computed from (the index: each stage's inputs with their
+    hashes, the rule) and, with ``objects``, the analysis stages' in-memory results."""
     folder = staging / CHECKPOINTS
     folder.mkdir(exist_ok=True)
     saved = {
@@ -520,14 +545,15 @@ def _save_state(state: JobState, staging: Path, rule: str | None) -> None:
         "negotiate": state.negotiation,
         "finance": state.finance,
     }
-    with gzip.open(folder / CHECKPOINT_STATE, "wb", compresslevel=1) as stream:
-        pickle.dump(saved, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    if objects:
+        with gzip.open(folder / CHECKPOINT_STATE, "wb", compresslevel=1) as stream:
+            pickle.dump(saved, stream, protocol=pickle.HIGHEST_PROTOCOL)
     index = {
         "bordercompact": __version__,
         "code": code_fingerprint(),
         "region": str(state.region_root),
-        "rule": rule,
-        "stages": [s for s, value in saved.items() if value is not None],
+        "rule": state.rule,
+        "stages": [s for s, value in saved.items() if value is not None] if objects else [],
         "inputs": {
             stage: {_relative(p, state.region_root): file_sha256(p) for p in files}
             for stage, files in state.inputs.items()
@@ -543,10 +569,14 @@ def _relative(path: Path, root: Path) -> str:
         return str(path.absolute())
 
 
-def _saved_state(run_dir: Path, region_root: Path, first: str, rule: str | None) -> JobState:
-    """The checkpoints of the run in ``run_dir``, checked: saved by this build, for this
-    region, with every stage before ``first`` that applies, and from input files that
-    have not changed since."""
+def _saved_state(
+    run_dir: Path, region_root: Path, first: str, rule: str | None
+) -> tuple[JobState, list[StageRecord]]:
+    """The results of the run in ``run_dir`` for a job starting at ``first``, checked: for
+    this region, from input files that have not changed since, with every analysis stage
+    before ``first`` saved or skipped, saved by this build (when the job needs their
+    objects: it does not from the compact on); and what the earlier job did before
+    ``first``."""
     folder = run_dir / CHECKPOINTS
     where = f"--from {first}: {folder}"
     try:
@@ -556,20 +586,15 @@ def _saved_state(run_dir: Path, region_root: Path, first: str, rule: str | None)
             f"{where}: no readable {CHECKPOINT_INDEX} ({exc}); expected the checkpoints of "
             "an earlier `bordercompact run` (run without --from)"
         ) from exc
-    if index.get("code") != code_fingerprint():
-        raise JobError(
-            f"{where}: saved by another build of bordercompact ({index.get('bordercompact')}); "
-            "expected this one, whose objects it can read: run without --from"
-        )
     if Path(index.get("region", "")) != region_root:
         raise JobError(
             f"{where}: the results of the region {index.get('region')}; expected {region_root}"
         )
-    earlier = STAGES[: STAGES.index(first)]
+    earlier = list(STAGES[: STAGES.index(first)])
     if "negotiate" in earlier and rule is not None and rule != index.get("rule"):
         raise JobError(
-            f"--rule {rule}: the saved deal was shared by {index.get('rule') or 'the default'}"
-            " rule; expected --from negotiate (or earlier) to share it anew"
+            f"--rule {rule}: the saved deal was shared by the {index.get('rule')} rule; "
+            "expected --from negotiate (or earlier) to share it anew"
         )
     for stage in earlier:
         for name, digest in index.get("inputs", {}).get(stage, {}).items():
@@ -579,24 +604,37 @@ def _saved_state(run_dir: Path, region_root: Path, first: str, rule: str | None)
                     f"{path}: changed since {run_dir} was computed, and the {stage} stage "
                     f"reads it; expected --from {stage} (or earlier)"
                 )
+    records = _earlier_records(run_dir, earlier)
+    state = JobState(region_root, rule=index.get("rule"))
+    state.inputs = {
+        s: [region_root / name for name in files]
+        for s, files in index.get("inputs", {}).items()
+        if s in earlier
+    }
+    if first in LATE_STAGES:
+        return state, records  # they read the run's files, not the saved objects
+    skipped = {r.stage for r in records if r.status == "skipped"}
     missing = [
-        s
-        for s in earlier
-        if s in ANALYSIS
-        and s not in index.get("stages", [])
-        and not _skipped_config(s, region_root)
+        s for s in earlier if s in ANALYSIS and s not in [*index.get("stages", []), *skipped]
     ]
     if missing:
         raise JobError(
             f"{where}: no saved {', '.join(missing)} stage; expected --from {missing[0]} "
             "(or earlier)"
         )
+    if index.get("code") != code_fingerprint():
+        raise JobError(
+            f"{where}: saved by another build of bordercompact or of its libraries "
+            f"({index.get('bordercompact')}); expected this one, whose objects it can read: "
+            f"run with --from {STAGES[1]}"
+        )
     try:
         with gzip.open(folder / CHECKPOINT_STATE, "rb") as stream:
             saved = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-        raise JobError(f"{where}: {CHECKPOINT_STATE} cannot be read ({exc})") from exc
-    state = JobState(region_root)
+    except Exception as exc:  # a damaged or foreign pickle can fail in any way
+        raise JobError(
+            f"{where}: {CHECKPOINT_STATE} cannot be read ({exc}); run with --from {STAGES[1]}"
+        ) from exc
     kept = {s: saved.get(s) for s in earlier if s in ANALYSIS}
     state.harmonization = kept.get("harmonize")
     state.risk = kept.get("risk")
@@ -604,14 +642,23 @@ def _saved_state(run_dir: Path, region_root: Path, first: str, rule: str | None)
     state.appraisal = kept.get("appraise")
     state.negotiation = kept.get("negotiate")
     state.finance = kept.get("finance")
-    state.inputs = {
-        s: [region_root / name for name in files]
-        for s, files in index.get("inputs", {}).items()
-        if s in earlier
-    }
-    return state
+    return state, records
 
 
-def _skipped_config(stage: str, region_root: Path) -> bool:
-    config = STAGE_CONFIG.get(stage)
-    return config is not None and not (region_root / config).is_file()
+def _earlier_records(run_dir: Path, earlier: list[str]) -> list[StageRecord]:
+    """The earlier job's stages before this one's first: those it ran are ``saved`` (with
+    its summary), those it skipped stay ``skipped``."""
+    try:
+        done = json.loads((run_dir / "job.json").read_text(encoding="utf-8"))["stages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise JobError(
+            f"{run_dir / 'job.json'}: not readable ({exc}); expected the record of an "
+            "earlier `bordercompact run` (run without --from)"
+        ) from exc
+    by_stage = {r["stage"]: r for r in done}
+    records = []
+    for stage in earlier:
+        old = by_stage.get(stage, {})
+        status = "skipped" if old.get("status") == "skipped" else "saved"
+        records.append(StageRecord(stage, status, summary=old.get("summary", "")))
+    return records

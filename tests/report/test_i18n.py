@@ -55,6 +55,12 @@ def test_money_is_short_in_each_locale(language: str, expected: list[str]) -> No
     assert found == expected
 
 
+def test_thousands_without_a_short_form_are_whole_grouped_units() -> None:
+    # German has no short form below a million: 473665.2 € stays whole, grouped
+    assert ReportFormats("de").money_short(473_665.2, "EUR") == "473.665\xa0€"
+    assert ReportFormats("fr").money_short(473_665.2, "EUR") == "473,7\xa0k\xa0€"
+
+
 def test_decimals_and_moments_follow_the_locale() -> None:
     assert ReportFormats("de").decimal(0.25, 2) == "0,25"
     assert ReportFormats("en").decimal(1234.5, 0) == "1,234"

@@ -84,7 +84,7 @@ def compact_into(
             command="compact",
             parameters={
                 "run": str(Path(run_place or run_dir).absolute()),
-                "out": str(Path(out).absolute()),
+                "out": str(Path(run_place or out).absolute()),
                 "amends": None if previous is None else previous.version,
                 "version": compact.version,
             },

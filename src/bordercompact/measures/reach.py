@@ -13,7 +13,7 @@ import pyogrio
 from bordercompact.equity.access import RoadGraph, nearest_facility_minutes
 from bordercompact.equity.config import AccessSpec, EquityConfig, FacilityKind
 from bordercompact.equity.pipeline import TravelNetwork, facilities_of, travel_network
-from bordercompact.measures.model import Measure
+from bordercompact.measures.model import Measure, MeasuresConfig
 from bordercompact.measures.value import AppraisalError
 from bordercompact.measures.zones import WGS84
 from bordercompact.region.load import Region
@@ -45,7 +45,7 @@ class FacilityReach:
         ``new_facilities`` (a file of points), the new ones for the people no existing one
         reaches. New facilities belong to the measure's host (the kind's usage rules
         apply)."""
-        kind, spec = self._kind(kind_id, measure)
+        kind, spec = access_kind(self.equity, kind_id, measure)
         travel = self._network(spec)
         threshold = kind.threshold_minutes or spec.threshold_minutes
         points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).to_crs(
@@ -66,18 +66,6 @@ class FacilityReach:
         new = self._new_facilities(new_facilities, measure)
         reached_after = self._minutes(travel, kind, origin, party, new) <= threshold
         return reached_after & ~reached_before
-
-    def _kind(self, kind_id: str, measure: Measure) -> tuple[FacilityKind, AccessSpec]:
-        """The facility kind of equity.toml's access analysis, and the analysis."""
-        access = None if self.equity is None else self.equity.access
-        kinds = {} if access is None else {k.id: k for k in access.facilities}
-        if access is None or kind_id not in kinds:
-            raise AppraisalError(
-                f"measures.toml: measure {measure.id!r}: within_minutes_of {kind_id!r}; "
-                "expected a facility kind of equity.toml's [access]: "
-                + (", ".join(sorted(kinds)) or "(the region has no access analysis)")
-            )
-        return kinds[kind_id], access
 
     def _network(self, spec: AccessSpec) -> TravelNetwork:
         if self._travel is None:
@@ -132,3 +120,29 @@ class FacilityReach:
 _NO_FACILITIES = gpd.GeoDataFrame(
     {"category": pd.Series(dtype=str), "party": pd.Series(dtype=str)}, geometry=[]
 )
+
+
+def access_kind(
+    equity: EquityConfig | None, kind_id: str, measure: Measure
+) -> tuple[FacilityKind, AccessSpec]:
+    """The facility kind ``kind_id`` of equity.toml's access analysis, and the analysis;
+    an error names the measure when there is no such kind."""
+    access = None if equity is None else equity.access
+    kinds = {} if access is None else {k.id: k for k in access.facilities}
+    if access is None or kind_id not in kinds:
+        raise AppraisalError(
+            f"measures.toml: measure {measure.id!r}: within_minutes_of {kind_id!r}; "
+            "expected a facility kind of equity.toml's [access]: "
+            + (", ".join(sorted(kinds)) or "(the region has no access analysis)")
+        )
+    return kinds[kind_id], access
+
+
+def check_reach(config: MeasuresConfig, equity: EquityConfig | None) -> None:
+    """Every facility kind the measures count people within reach of is one of
+    equity.toml's (checked before the long part of a job)."""
+    for measure in config.measures:
+        for effect in measure.effects:
+            kind_id = getattr(effect, "within_minutes_of", None)
+            if kind_id is not None:
+                access_kind(equity, kind_id, measure)

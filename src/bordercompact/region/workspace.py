@@ -9,8 +9,10 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -121,6 +123,10 @@ def atomic_run_dir(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
     try:
         yield staging
         check_run_dir_target(target, overwrite=overwrite)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    with _sigint_ignored():  # a Ctrl-C between the renames would lose both runs
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, retired / target.name)
@@ -128,9 +134,19 @@ def atomic_run_dir(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored for the block (in the main thread, where signals are handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _new_staging_dir(target: Path) -> Path:

@@ -29,14 +29,22 @@ REPORT_DIR = "report"
 TEMPLATE = "report.html.j2"
 
 
-def write_report(run_dir: Path, out_dir: Path, languages: Sequence[str] = ("en",)) -> list[Path]:
+def write_report(
+    run_dir: Path,
+    out_dir: Path,
+    languages: Sequence[str] = ("en",),
+    *,
+    run_place: Path | None = None,
+) -> list[Path]:
     """Read the results in run_dir; write out_dir/report/report.<lang>.html for each
     language; return the paths written.
 
     Only the files of ``run_dir`` are read, so a report can be made again later from
     saved results; stages the run did not include get a panel saying so. The folder
     ``out_dir/report`` is written complete (with a ``provenance.json`` naming every file
-    read) or not at all. An unknown language raises ValueError before anything is read."""
+    read) or not at all. An unknown language raises ValueError before anything is read.
+    ``run_place`` is where its provenance says the run is, when it is written from a
+    temporary folder (the job's)."""
     chosen = list(dict.fromkeys(languages))
     for language in chosen:
         check_language(language)
@@ -53,8 +61,8 @@ def write_report(run_dir: Path, out_dir: Path, languages: Sequence[str] = ("en",
         record = provenance(
             command="report",
             parameters={
-                "run": str(run.root.absolute()),
-                "out": str(Path(out_dir).absolute()),
+                "run": str(Path(run_place or run.root).absolute()),
+                "out": str(Path(run_place or out_dir).absolute()),
                 "languages": chosen,
             },
             inputs=sorted(run.read),

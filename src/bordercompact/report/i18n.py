@@ -68,6 +68,8 @@ class ReportFormats(Formats):
         if abs(value) < 1000:
             return self.money(value, currency)
         text = format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
+        if str(int(abs(value))) in text:  # left whole: no short form at this size (German
+            return self.money(value, currency)  # thousands): grouped whole units instead
         return _CODE_BESIDE_DIGIT.sub("\u00a0", text)
 
     def decimal(self, value: float, digits: int = 1) -> str:

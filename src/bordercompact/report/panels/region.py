@@ -316,7 +316,8 @@ def _average_annual_impact(page: Page, summary: pd.DataFrame) -> Table:
         cells = [
             page.money(by_scenario[s], str(unit))
             if unit == page.currency
-            else f"{page.fmt.decimal(by_scenario[s], 1 if abs(by_scenario[s]) < 100 else 0)} {unit}"
+            else f"{page.fmt.decimal(by_scenario[s], 1 if abs(by_scenario[s]) < 100 else 0)} "
+            f"{unit_words(page, str(unit))}"
             if s in by_scenario
             else "—"
             for s in scenarios
@@ -332,3 +333,10 @@ def _average_annual_impact(page: Page, summary: pd.DataFrame) -> Table:
             currency=page.currency,
         ),
     )
+
+
+def unit_words(page: Page, unit: str) -> str:
+    """A risk line's unit in the page's language (other units as risk.toml names them)."""
+    _ = page._
+    words = {"people": _("people"), "deaths": _("deaths")}
+    return words.get(unit, unit)
