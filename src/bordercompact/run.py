@@ -459,7 +459,8 @@ def _report(staging: Path, run_dir: Path, languages: Sequence[str]) -> tuple[str
     data = write_open_data(staging, staging)
     pages = write_report(staging, staging, languages, run_place=run_dir)
     final = [run_dir / p.relative_to(staging) for p in pages]
-    return f"{len(pages)} report pages, {len(data)} open-data files", final
+    plural = "s" * (len(pages) != 1)
+    return f"{len(pages)} report page{plural}, {len(data)} open-data files", final
 
 
 def _write_analysis_provenance(
