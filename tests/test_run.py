@@ -270,6 +270,20 @@ def test_the_command_runs_part_of_the_job_and_prints_each_stage(
     assert (out / "risk" / "summary.csv").is_file() and not (out / "appraisal").exists()
 
 
+@pytest.mark.parametrize("command", ["risk", "appraise", "negotiate", "finance"])
+def test_each_stage_command_runs_up_to_its_stage(
+    command: str, full_region: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    result = runner.invoke(app, [command, str(full_region), "--out", str(out), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["ok"] is True
+    folder = {"appraise": "appraisal", "negotiate": "negotiation"}.get(command, command)
+    assert (out / folder).is_dir()
+    assert json.loads((out / "provenance.json").read_text(encoding="utf-8"))["command"] == command
+
+
 def test_the_command_names_a_bad_stage_and_language(region: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = runner.invoke(

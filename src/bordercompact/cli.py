@@ -456,19 +456,6 @@ def risk(
 ) -> None:
     """Harmonize a region and compute its risk from risk.toml: per party, present and future,
     the harmonized way and each party's own way."""
-    _risk(region_dir, out, scenario, workers, scheduler, overwrite, as_json, quiet)
-
-
-def _risk(
-    region_dir: Path,
-    out: Path,
-    scenarios: list[str] | None,
-    workers: int | None,
-    scheduler: str | None,
-    overwrite: bool,
-    as_json: bool,
-    quiet: bool,
-) -> Path:
     from bordercompact.risk.outputs import metrics_tree, risk_into
     from bordercompact.risk.pipeline import RISK_INPUT_ERRORS
 
@@ -480,7 +467,7 @@ def _risk(
         run, run_dir = risk_into(
             region_dir,
             out,
-            scenarios=scenarios,
+            scenarios=scenario,
             client=client,
             overwrite=overwrite,
             progress=progress,
@@ -489,15 +476,14 @@ def _risk(
         console.print_json(
             json.dumps({"ok": True, "run_dir": str(run_dir), **metrics_tree(run)}, default=str)
         )
-        return run_dir
+        return
     if quiet:
-        return run_dir
+        return
     _show_risk(run)
     _show_methodologies(run)
     for note in run.notes:
         console.print(f"[yellow]{note}[/]", markup=True)
     console.print(f"risk results in [bold]{run_dir / 'risk'}[/] (summary.csv, metrics.json)")
-    return run_dir
 
 
 def _show_methodologies(run: Any) -> None:
@@ -640,18 +626,6 @@ def equity(
     """Harmonize a region, compute its risk (with a risk.toml) and its equity from
     equity.toml: the social vulnerability index, access to facilities across the border,
     and how the risk falls on the most vulnerable."""
-    _equity(region_dir, out, workers, scheduler, overwrite, as_json, quiet)
-
-
-def _equity(
-    region_dir: Path,
-    out: Path,
-    workers: int | None,
-    scheduler: str | None,
-    overwrite: bool,
-    as_json: bool,
-    quiet: bool,
-) -> Path:
     from bordercompact.equity.access import AccessError
     from bordercompact.equity.outputs import equity_into, headline
     from bordercompact.equity.svi import SviError
@@ -668,15 +642,14 @@ def _equity(
         )
     if as_json:
         console.print_json(json.dumps({"ok": True, "run_dir": str(run_dir), **headline(run)}))
-        return run_dir
+        return
     if quiet:
-        return run_dir
+        return
     if run.risk is not None:
         _show_risk(run.risk)
         _show_methodologies(run.risk)
     _show_equity(run)
     console.print(f"equity results in [bold]{run_dir / 'equity'}[/] (zones.parquet, metrics.json)")
-    return run_dir
 
 
 def _show_equity(run: Any) -> None:
@@ -752,18 +725,6 @@ def appraise(
 ) -> None:
     """Harmonize a region, compute its risk and equity, and appraise the measures of
     measures.toml: per measure and party, the benefit, cost, NPV and BCR."""
-    _appraise(region_dir, out, workers, scheduler, overwrite, as_json, quiet)
-
-
-def _appraise(
-    region_dir: Path,
-    out: Path,
-    workers: int | None,
-    scheduler: str | None,
-    overwrite: bool,
-    as_json: bool,
-    quiet: bool,
-) -> Path:
     from bordercompact.equity.access import AccessError
     from bordercompact.equity.svi import SviError
     from bordercompact.measures.outputs import appraise_into
@@ -787,16 +748,15 @@ def _appraise(
                 default=str,
             )
         )
-        return run_dir
+        return
     if quiet:
-        return run_dir
+        return
     _show_risk(run.risk)
     if run.equity is not None:
         _show_equity(run.equity)
     _show_appraisal(run)
     written = sorted(p.name for p in (run_dir / "appraisal").iterdir())
     console.print(f"appraisal in [bold]{run_dir / 'appraisal'}[/] ({', '.join(written)})")
-    return run_dir
 
 
 Workers = Annotated[
@@ -827,19 +787,6 @@ def negotiate(
     """Appraise a region's measures and negotiate the deal of negotiation.toml: the
     portfolio, each party's cost share under the rule, every check, the alternatives, and
     the demands that block a deal when there is none."""
-    _negotiate(region_dir, out, rule, workers, scheduler, overwrite, as_json, quiet)
-
-
-def _negotiate(
-    region_dir: Path,
-    out: Path,
-    rule: str | None,
-    workers: int | None,
-    scheduler: str | None,
-    overwrite: bool,
-    as_json: bool,
-    quiet: bool,
-) -> Path:
     from bordercompact.equity.access import AccessError
     from bordercompact.equity.svi import SviError
     from bordercompact.measures.value import AppraisalError
@@ -869,12 +816,11 @@ def _negotiate(
     if as_json:
         document = {"ok": True, "run_dir": str(run_dir), **deal_document(run)}
         console.print_json(json.dumps(document, default=str, allow_nan=False))
-        return run_dir
+        return
     if quiet:
-        return run_dir
+        return
     _show_deal(run)
     console.print(f"negotiation in [bold]{run_dir / 'negotiation'}[/] (deal.md, deal.json)")
-    return run_dir
 
 
 def _show_deal(run: Any) -> None:
@@ -957,19 +903,6 @@ def finance(
     """Negotiate the region's deal and plan how it is paid (finance.toml): each party's
     payments per source and fiscal year in its own currency, budgets exceeded, and a
     pooled disaster reserve against each party keeping its own."""
-    _finance(region_dir, out, rule, workers, scheduler, overwrite, as_json, quiet)
-
-
-def _finance(
-    region_dir: Path,
-    out: Path,
-    rule: str | None,
-    workers: int | None,
-    scheduler: str | None,
-    overwrite: bool,
-    as_json: bool,
-    quiet: bool,
-) -> Path:
     from bordercompact.finance.outputs import finance_document, finance_into
     from bordercompact.negotiate.outputs import deal_document
     from bordercompact.run import INPUT_ERRORS
@@ -996,13 +929,12 @@ def _finance(
             **finance_document(run),
         }
         console.print_json(json.dumps(document, default=str, allow_nan=False))
-        return run_dir
+        return
     if quiet:
-        return run_dir
+        return
     _show_deal(negotiation)
     _show_finance(run)
     console.print(f"finance in [bold]{run_dir / 'finance'}[/] (schedule.csv, finance.json)")
-    return run_dir
 
 
 def _show_finance(run: Any) -> None:
