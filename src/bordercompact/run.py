@@ -187,11 +187,12 @@ def run_job(
     ``run_dir``: complete, or (on an error or Ctrl-C) not at all, leaving an existing
     ``run_dir`` as it was.
 
-    A job that starts after ``validate`` reads the earlier stages' results from the
-    checkpoints of the run already in ``run_dir`` (which it then replaces; no
-    ``overwrite`` needed), after checking that they were saved by this build from the
-    same input files. ``languages`` are the report's; ``rule`` the cost-sharing rule
-    (default: negotiation.toml's); ``pdf`` prints the compact to PDF too.
+    A job that starts after ``harmonize`` takes the earlier stages' results from the run
+    already in ``run_dir`` (which it then replaces; no ``overwrite`` needed), after
+    checking that they come from the same input files and, where it needs their objects
+    (from risk to finance), that this build saved them. ``languages`` are the report's;
+    ``rule`` the cost-sharing rule (default: negotiation.toml's); ``pdf`` prints the
+    compact to PDF too.
     """
     stages = stage_range(first, last)
     region_root, run_dir = Path(region_root).resolve(), Path(run_dir).absolute()
@@ -225,7 +226,7 @@ def run_job(
             else:
                 steps = progress.started(stage) if progress else None
                 clock = time.perf_counter()
-                if stage in ("compact", "report") and not (staging / PROVENANCE_NAME).exists():
+                if stage in LATE_STAGES and not (staging / PROVENANCE_NAME).exists():
                     _write_analysis_provenance(state, staging, started, options)
                 summary: str
                 if stage == "compact":
@@ -240,8 +241,8 @@ def run_job(
                 progress.finished(record)
         if not (staging / PROVENANCE_NAME).exists():
             _write_analysis_provenance(state, staging, started, options)
-        if stages[0] in LATE_STAGES and (run_dir / CHECKPOINTS).is_dir():
-            shutil.copytree(run_dir / CHECKPOINTS, staging / CHECKPOINTS)  # still theirs
+        if stages[0] in LATE_STAGES:
+            _keep_saved_objects(run_dir, staging, state)
         else:
             _save_state(state, staging, objects=checkpoints)
         (staging / "job.json").write_text(
@@ -555,12 +556,28 @@ def _save_state(state: JobState, staging: Path, *, objects: bool) -> None:
         "region": str(state.region_root),
         "rule": state.rule,
         "stages": [s for s, value in saved.items() if value is not None] if objects else [],
-        "inputs": {
-            stage: {_relative(p, state.region_root): file_sha256(p) for p in files}
-            for stage, files in state.inputs.items()
-        },
+        "inputs": _input_hashes(state),
     }
     (folder / CHECKPOINT_INDEX).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+
+
+def _keep_saved_objects(run_dir: Path, staging: Path, state: JobState) -> None:
+    """The earlier job's saved objects as they were (a job from the compact on does not
+    load them), with the index's inputs brought up to date (compact.toml, when the
+    compact was drawn again)."""
+    folder = staging / CHECKPOINTS
+    shutil.copytree(run_dir / CHECKPOINTS, folder)
+    index = json.loads((folder / CHECKPOINT_INDEX).read_text(encoding="utf-8"))
+    index["inputs"] = _input_hashes(state)
+    (folder / CHECKPOINT_INDEX).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+
+
+def _input_hashes(state: JobState) -> dict[str, dict[str, str]]:
+    """Per stage, the SHA-256 of each input file it read (paths relative to the region)."""
+    return {
+        stage: {_relative(p, state.region_root): file_sha256(p) for p in files}
+        for stage, files in state.inputs.items()
+    }
 
 
 def _relative(path: Path, root: Path) -> str:
