@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +54,7 @@ from bordercompact.region.problems import ProblemLog
 from bordercompact.region.workspace import (
     atomic_run_dir,
     check_run_dir_target,
+    json_finite,
     provenance,
     utc_now,
     write_provenance,
@@ -308,17 +308,7 @@ def finance_document(run: FinanceRun) -> dict[str, Any]:
             "expected_annual_loss": reserve.expected_annual_loss,
             "simulated_annual_loss": reserve.simulated_annual_loss,
         }
-    return _finite(document)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    return json_finite(document)
 
 
 def write_finance(run: FinanceRun, run_dir: Path) -> list[Path]:

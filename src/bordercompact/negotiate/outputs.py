@@ -42,6 +42,7 @@ from bordercompact.region.load import load_region
 from bordercompact.region.workspace import (
     atomic_run_dir,
     check_run_dir_target,
+    json_finite,
     provenance,
     utc_now,
     write_provenance,
@@ -188,7 +189,9 @@ def write_negotiation(run: NegotiationRun, run_dir: Path) -> list[Path]:
     deal = run.deal
     document = deal_document(run)
     paths = [out / "deal.json", out / "deal.md", out / "coalitions.csv", out / "game.json"]
-    paths[0].write_text(json.dumps(_finite(document), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    paths[0].write_text(
+        json.dumps(json_finite(document), indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
     paths[1].write_text(deal_summary(run), "utf-8")
     pd.DataFrame(
         [
@@ -196,7 +199,7 @@ def write_negotiation(run: NegotiationRun, run_dir: Path) -> list[Path]:
             for c, v in run.values.items()
         ]
     ).to_csv(paths[2], index=False)
-    paths[3].write_text(json.dumps(_finite(game_document(deal.game)), indent=2) + "\n", "utf-8")
+    paths[3].write_text(json.dumps(json_finite(game_document(deal.game)), indent=2) + "\n", "utf-8")
     if deal.portfolio is not None and deal.sharing is not None:
         tables = {
             "parties.csv": pd.DataFrame(document["parties"]),
@@ -357,17 +360,6 @@ RULE_WORDS = {
     "nash": "each party gets what it could get alone, plus a part of what cooperation adds "
     "in proportion to its bargaining weight (Nash bargaining).",
 }
-
-
-def _finite(value: Any) -> Any:
-    """The value with every non-finite number as None (JSON has none)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def negotiate_into(

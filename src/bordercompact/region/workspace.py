@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import platform
 import secrets
@@ -220,6 +221,18 @@ def provenance(
         "inputs": described(inputs, input_root),
         "outputs": described(outputs, output_root),
     }
+
+
+def json_finite(value: Any) -> Any:
+    """``value`` (numbers, dicts, lists) with every non-finite number as None and every
+    key as a string, as JSON can hold it."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): json_finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_finite(v) for v in value]
+    return value
 
 
 def write_provenance(run_dir: Path, record: dict[str, Any]) -> Path:
